@@ -1,0 +1,365 @@
+/**
+ * ProductNormalizer (spec section 3): raw staging text -> NormalizedProduct, or the reason the row is rejected.
+ *
+ * Decisions taken where the spec is silent (keep this list in step with the code and the tests):
+ *  1. status: `text(status)` null (null, empty, blank) -> 'active'. Matching is on `text()` then `toLowerCase()`,
+ *     so 'ＯＮ', ' Yes ', 'TRUE' are accepted.
+ *  2. attributes/tags "blank" means `text(raw)` is null. Otherwise the raw text is parsed after stripping leading and
+ *     trailing JS white space (`trim()`), which is the same white space `text()` ignores, so a leading byte-order mark
+ *     (U+FEFF) or U+3000 around an otherwise valid document is accepted. Inside the document JSON grammar applies.
+ *  3. attributes: nesting is capped at 100 levels of objects/arrays (MySQL 8's JSON depth limit; the top-level object
+ *     is level 1, scalars do not count). Deeper -> INVALID_ATTRIBUTES. Checked by an iterative scan before the
+ *     recursive normalisation, so 10,000-deep input is rejected without risk of RangeError. JSON.parse itself is
+ *     iterative in Node 20 (tested).
+ *  4. attributes keys: by `text()`. A key that becomes null, or two keys of one object that become equal, reject the
+ *     row, even if the member's value is null and would have been dropped. Raw duplicate keys (`{"a":1,"a":2}`),
+ *     which JSON.parse would silently merge (last wins), are detected by the same scan and also reject the row:
+ *     they are "two keys that become equal".
+ *  5. attributes numbers: the JS number JSON.parse gives (so 12345678901234567890 loses precision, 1e-400 is 0,
+ *     -0 is written 0 by the stable JSON). A number that parses to ±Infinity (1e400) -> INVALID_ATTRIBUTES.
+ *  6. attributes values: strings by `text()`; then object members and array elements whose value is null are dropped
+ *     (including strings that became null). Array order is kept. Empty nested objects/arrays stay.
+ *  7. tags: must be a JSON array of strings, numbers or null; a number becomes `String(n)` (1e21 -> "1e+21", -0 -> "0");
+ *     a non-finite number, an object, array or boolean element -> INVALID_TAGS. Each by `text()`; nulls dropped;
+ *     de-duplicated; sorted with the default `.sort()`.
+ *  8. Strings decoded from attributes/tags JSON that contain an unpaired UTF-16 surrogate (only reachable through a
+ *     `\ud800`-style escape) reject the row: they are not Unicode text, cannot be stored in utf8mb4 as themselves,
+ *     and MySQL's JSON type refuses them.
+ *  9. price: after `text()`, strip ONE leading '¥'/'CNY'/'RMB' (any case), ONE trailing '元', trim, remove every ','.
+ *     Then ^\d+(\.\d+)?$ (ASCII digits; NFKC has already mapped full-width ones), round half up to 2 decimals with
+ *     exact decimal arithmetic, at most 9999999999.99 after rounding; output "digits.dd" without leading zeros.
+ * 10. category: `text()`, split on '/', trim parts, drop empty parts, join with '/'; null when nothing is left.
+ * 11. brand_code/sku: `text()` then `toUpperCase()` (locale-independent; 'ß' -> 'SS'); lengths are code points of the
+ *     final value of each rule, so the upper-cased value is measured.
+ * 12. Messages name the field and quote at most ~80 code points of the raw value (JSON-quoted, so control characters
+ *     stay visible and the message stays on one line).
+ */
+import { normalizePrice } from './price';
+import { codePointLength, normalizeText, quoteExcerpt, truncateCodePoints } from './text';
+import type {
+  JsonObject,
+  JsonValue,
+  NormalizeResult,
+  ProductField,
+  ProductStatus,
+  RawProductFields,
+  RejectReason,
+} from './types';
+
+export const MAX_LENGTH = { brand_code: 32, sku: 64, name: 255, category: 128 } as const;
+
+/** MySQL 8 refuses JSON documents nested deeper than this. */
+export const MAX_ATTRIBUTES_DEPTH = 100;
+
+export type FieldResult<T> = { ok: true; value: T } | { ok: false; reason: RejectReason; message: string };
+
+const STATUS_BY_TEXT: ReadonlyMap<string, ProductStatus> = new Map<string, ProductStatus>([
+  ['active', 'active'],
+  ['on', 'active'],
+  ['1', 'active'],
+  ['true', 'active'],
+  ['yes', 'active'],
+  ['上架', 'active'],
+  ['inactive', 'inactive'],
+  ['off', 'inactive'],
+  ['0', 'inactive'],
+  ['false', 'inactive'],
+  ['no', 'inactive'],
+  ['下架', 'inactive'],
+  ['deleted', 'deleted'],
+]);
+
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+export function normalizeProduct(row: RawProductFields): NormalizeResult {
+  // Evaluated in table order with early return: the first failing field decides, and a row already rejected
+  // for its brand_code never pays for parsing a large attributes document.
+  const brand_code = normalizeBrandCode(row.brand_code);
+  if (!brand_code.ok) return rejection('brand_code', brand_code);
+  const sku = normalizeSku(row.sku);
+  if (!sku.ok) return rejection('sku', sku);
+  const name = normalizeName(row.name);
+  if (!name.ok) return rejection('name', name);
+  const category = normalizeCategory(row.category);
+  if (!category.ok) return rejection('category', category);
+  const price = normalizePrice(row.price);
+  if (!price.ok) return { ok: false, reason: 'INVALID_PRICE', field: 'price', message: price.message };
+  const status = normalizeStatus(row.status);
+  if (!status.ok) return rejection('status', status);
+  const attributes = normalizeAttributes(row.attributes);
+  if (!attributes.ok) return rejection('attributes', attributes);
+  const tags = normalizeTags(row.tags);
+  if (!tags.ok) return rejection('tags', tags);
+  return {
+    ok: true,
+    product: {
+      brand_code: brand_code.value,
+      sku: sku.value,
+      name: name.value,
+      category: category.value,
+      price: price.value,
+      status: status.value,
+      attributes: attributes.value,
+      tags: tags.value,
+    },
+  };
+}
+
+export function normalizeBrandCode(raw: string | null): FieldResult<string> {
+  return requiredText('brand_code', raw, 'MISSING_BRAND_CODE', MAX_LENGTH.brand_code, true);
+}
+
+export function normalizeSku(raw: string | null): FieldResult<string> {
+  return requiredText('sku', raw, 'MISSING_SKU', MAX_LENGTH.sku, true);
+}
+
+export function normalizeName(raw: string | null): FieldResult<string> {
+  return requiredText('name', raw, 'MISSING_NAME', MAX_LENGTH.name, false);
+}
+
+export function normalizeCategory(raw: string | null): FieldResult<string | null> {
+  const t = normalizeText(raw);
+  if (t === null) return { ok: true, value: null };
+  const joined = t
+    .split('/')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .join('/');
+  if (joined === '') return { ok: true, value: null };
+  return maxLength('category', raw, joined, MAX_LENGTH.category);
+}
+
+export function normalizeStatus(raw: string | null): FieldResult<ProductStatus> {
+  const t = normalizeText(raw);
+  if (t === null) return { ok: true, value: 'active' };
+  const status = STATUS_BY_TEXT.get(t.toLowerCase());
+  if (status === undefined) {
+    return {
+      ok: false,
+      reason: 'INVALID_STATUS',
+      message: `status ${quoteExcerpt(raw)} is not one of active/on/1/true/yes/上架, inactive/off/0/false/no/下架, deleted`,
+    };
+  }
+  return { ok: true, value: status };
+}
+
+export function normalizeAttributes(raw: string | null): FieldResult<JsonObject> {
+  if (normalizeText(raw) === null) return { ok: true, value: {} };
+  const body = (raw as string).trim();
+  const fail = (problem: string): FieldResult<JsonObject> => ({
+    ok: false,
+    reason: 'INVALID_ATTRIBUTES',
+    message: `attributes ${quoteExcerpt(raw)} ${problem}`,
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    return fail(`is not valid JSON (${parseErrorText(e)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail(`is not a JSON object (it is ${describeJson(parsed)})`);
+  }
+  const scan = scanJsonStructure(body, MAX_ATTRIBUTES_DEPTH);
+  if (scan.kind === 'too-deep') {
+    return fail(`is nested more than ${MAX_ATTRIBUTES_DEPTH} levels deep (MySQL's JSON depth limit)`);
+  }
+  if (scan.kind === 'duplicate-key') {
+    return fail(`has the key ${quoteExcerpt(scan.key)} twice in one object`);
+  }
+  try {
+    return { ok: true, value: normalizeObject(parsed as Record<string, unknown>, ['$']) };
+  } catch (e) {
+    if (e instanceof AttributeProblem) return fail(e.message);
+    throw e;
+  }
+}
+
+export function normalizeTags(raw: string | null): FieldResult<string[]> {
+  if (normalizeText(raw) === null) return { ok: true, value: [] };
+  const fail = (problem: string): FieldResult<string[]> => ({
+    ok: false,
+    reason: 'INVALID_TAGS',
+    message: `tags ${quoteExcerpt(raw)} ${problem}`,
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse((raw as string).trim());
+  } catch (e) {
+    return fail(`is not valid JSON (${parseErrorText(e)})`);
+  }
+  if (!Array.isArray(parsed)) return fail(`is not a JSON array (it is ${describeJson(parsed)})`);
+  const tags = new Set<string>();
+  for (let i = 0; i < parsed.length; i++) {
+    const element: unknown = parsed[i];
+    let s: string;
+    if (element === null) continue;
+    if (typeof element === 'string') {
+      s = element;
+    } else if (typeof element === 'number') {
+      if (!Number.isFinite(element)) return fail(`has element [${i}], a number too large for a double`);
+      s = String(element);
+    } else {
+      return fail(`has element [${i}] that is ${describeJson(element)} (only strings, numbers and null are allowed)`);
+    }
+    const t = normalizeText(s);
+    if (t === null) continue;
+    if (UNPAIRED_SURROGATE.test(t)) return fail(`has element [${i}] containing an unpaired UTF-16 surrogate`);
+    tags.add(t);
+  }
+  return { ok: true, value: [...tags].sort() };
+}
+
+export type JsonScan = { kind: 'ok' } | { kind: 'too-deep' } | { kind: 'duplicate-key'; key: string };
+
+/**
+ * One linear, non-recursive pass over JSON text that JSON.parse has already accepted: finds nesting deeper than
+ * `maxDepth` (objects and arrays) and keys repeated within one object, which JSON.parse would silently merge.
+ * Brackets inside strings are skipped with the strings.
+ */
+export function scanJsonStructure(json: string, maxDepth: number): JsonScan {
+  // One entry per open container: the keys seen so far for an object, null for an array.
+  const open: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      while (j < json.length && json.charCodeAt(j) !== 0x22) j += json.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      if (expectKey) {
+        const token = json.slice(i, j + 1);
+        const key = token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
+        const keys = open[open.length - 1] as Set<string>;
+        if (keys.has(key)) return { kind: 'duplicate-key', key };
+        keys.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      const isObject = c === 0x7b;
+      open.push(isObject ? new Set<string>() : null);
+      if (open.length > maxDepth) return { kind: 'too-deep' };
+      expectKey = isObject;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      open.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      expectKey = open.length > 0 && open[open.length - 1] !== null;
+    }
+  }
+  return { kind: 'ok' };
+}
+
+/** Thrown only inside the attribute walk and turned into a FieldResult at its boundary. */
+class AttributeProblem extends Error {}
+
+type PathSegment = string | number;
+
+// Recursion is bounded by MAX_ATTRIBUTES_DEPTH, enforced by scanJsonStructure before this runs.
+function normalizeValue(value: unknown, path: PathSegment[]): JsonValue | null {
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const t = normalizeText(value);
+    if (t !== null && UNPAIRED_SURROGATE.test(t)) {
+      throw new AttributeProblem(`has a string containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
+    }
+    return t;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new AttributeProblem(`has a number too large for a double at ${renderPath(path)}`);
+    }
+    return value;
+  }
+  if (Array.isArray(value)) {
+    const out: JsonValue[] = [];
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const v = normalizeValue(value[i], path);
+      path.pop();
+      if (v !== null) out.push(v);
+    }
+    return out;
+  }
+  if (typeof value === 'object') return normalizeObject(value as Record<string, unknown>, path);
+  throw new AttributeProblem(`has an unexpected ${typeof value} at ${renderPath(path)}`);
+}
+
+function normalizeObject(obj: Record<string, unknown>, path: PathSegment[]): JsonObject {
+  const rawKeyByKey = new Map<string, string>();
+  const entries: Array<[string, JsonValue]> = [];
+  for (const rawKey of Object.keys(obj)) {
+    const key = normalizeText(rawKey);
+    if (key === null) {
+      throw new AttributeProblem(`has the key ${quoteExcerpt(rawKey)} at ${renderPath(path)}, which is blank`);
+    }
+    const earlier = rawKeyByKey.get(key);
+    if (earlier !== undefined) {
+      throw new AttributeProblem(
+        `has the keys ${quoteExcerpt(earlier)} and ${quoteExcerpt(rawKey)} at ${renderPath(path)}, ` +
+          `which both become ${quoteExcerpt(key)} after normalisation`,
+      );
+    }
+    if (UNPAIRED_SURROGATE.test(key)) {
+      throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
+    }
+    rawKeyByKey.set(key, rawKey);
+    path.push(rawKey);
+    const v = normalizeValue(obj[rawKey], path);
+    path.pop();
+    if (v !== null) entries.push([key, v]);
+  }
+  // fromEntries defines own data properties, so a "__proto__" key stays a key instead of setting the prototype.
+  return Object.fromEntries(entries);
+}
+
+function renderPath(path: PathSegment[]): string {
+  const text = path
+    .map((seg, i) => {
+      if (i === 0) return String(seg);
+      if (typeof seg === 'number') return `[${seg}]`;
+      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`;
+    })
+    .join('');
+  return truncateCodePoints(text, 200);
+}
+
+function requiredText(
+  field: ProductField,
+  raw: string | null,
+  missing: RejectReason,
+  max: number,
+  upperCase: boolean,
+): FieldResult<string> {
+  const t = normalizeText(raw);
+  if (t === null) return { ok: false, reason: missing, message: `${field} is missing (got ${quoteExcerpt(raw)})` };
+  return maxLength(field, raw, upperCase ? t.toUpperCase() : t, max);
+}
+
+function maxLength<T extends string>(field: ProductField, raw: string | null, value: T, max: number): FieldResult<T> {
+  const length = codePointLength(value);
+  if (length <= max) return { ok: true, value };
+  return {
+    ok: false,
+    reason: 'FIELD_TOO_LONG',
+    message: `${field} ${quoteExcerpt(raw)} is too long: ${length} code points after normalisation, at most ${max}`,
+  };
+}
+
+function rejection(field: ProductField, r: { reason: RejectReason; message: string }): NormalizeResult {
+  return { ok: false, reason: r.reason, field, message: r.message };
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
+// V8's parse errors quote a piece of the input, so control characters are escaped to keep messages on one line.
+function parseErrorText(e: unknown): string {
+  const text = truncateCodePoints(e instanceof Error ? e.message : String(e), 200);
+  return text.replace(CONTROL_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
