@@ -1,0 +1,21 @@
+import { Model } from 'objection';
+
+export class EtlBatchLogModel extends Model {
+  static tableName = 'etl_batch_log';
+  id!: string;
+  table_name!: string;
+  workflow_id!: string;
+  run_id!: string;
+  from_at!: string;
+  from_id!: string;
+  to_at!: string;
+  to_id!: string;
+  rows_read!: number;
+  inserted!: number;
+  updated!: number;
+  unchanged!: number;
+  stale!: number;
+  rejected!: number;
+  elapsed_ms!: number;
+  committed_at!: string;
+}

@@ -1,0 +1,12 @@
+import { Model } from 'objection';
+
+export class EtlWatermarkModel extends Model {
+  static tableName = 'etl_watermark';
+  id!: number;
+  table_name!: string;
+  last_processed_at!: string | null;
+  last_processed_id!: string | null;
+  workflow_id!: string | null;
+  run_id!: string | null;
+  updated_at!: string;
+}

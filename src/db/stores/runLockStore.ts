@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import { EtlRunLockModel } from '../models';
+
+export interface RunLockHolder {
+  workflowId: string;
+  runId: string;
+  acquiredAt: string;
+}
+
+export const runLockStore = {
+  /** Reads and locks the pipeline's lock row until the transaction ends. */
+  async lockRow(trx: Knex.Transaction, pipeline: string): Promise<RunLockHolder | undefined> {
+    const r = await EtlRunLockModel.query(trx).where('pipeline', pipeline).forUpdate().first();
+    return r ? { workflowId: r.workflow_id, runId: r.run_id, acquiredAt: r.acquired_at } : undefined;
+  },
+
+  async take(trx: Knex.Transaction, pipeline: string, holder: { workflowId: string; runId: string }): Promise<void> {
+    await trx.raw(
+      `INSERT INTO etl_run_lock (pipeline, workflow_id, run_id, acquired_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP(6))
+       ON DUPLICATE KEY UPDATE workflow_id = VALUES(workflow_id), run_id = VALUES(run_id), acquired_at = VALUES(acquired_at)`,
+      [pipeline, holder.workflowId, holder.runId],
+    );
+  },
+
+  async release(db: Knex | Knex.Transaction, pipeline: string, holder: { workflowId: string; runId: string }): Promise<boolean> {
+    const n = await EtlRunLockModel.query(db).where({ pipeline, workflow_id: holder.workflowId, run_id: holder.runId }).delete();
+    return n > 0;
+  },
+};

@@ -1,0 +1,65 @@
+import type { Knex } from 'knex';
+import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
+import type { StagingRow } from '../../domain/types';
+import { ProductStagingModel } from '../models';
+
+const COLUMNS = ['id', 'brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'src_updated_at'] as const;
+
+/**
+ * Keyset pagination over `products_staging` on idx_src_updated_at_id. The condition is written as
+ * `a > x OR (a = x AND b > y)` rather than the row comparison `(a, b) > (x, y)`: both MySQL 8 and MariaDB turn the
+ * expanded form into an index range, while MariaDB scans the whole table for the row comparison.
+ */
+export interface StagingRepository {
+  /** The next `limit` rows strictly after `after` and at or before `until`, in (src_updated_at, id) order. */
+  fetchBatch(db: Knex | Knex.Transaction, after: Cursor, until: Cursor, limit: number): Promise<StagingRow[]>;
+  /** The greatest (src_updated_at, id) now in staging, or null when it is empty. */
+  lastCursor(db: Knex | Knex.Transaction): Promise<Cursor | null>;
+  /** How many rows lie in (after, until]: for progress, not for correctness. */
+  countBetween(db: Knex | Knex.Transaction, after: Cursor, until: Cursor): Promise<number>;
+}
+
+function toRow(r: ProductStagingModel): StagingRow {
+  return {
+    id: String(r.id),
+    brand_code: r.brand_code,
+    sku: r.sku,
+    name: r.name,
+    category: r.category,
+    price: r.price,
+    status: r.status,
+    attributes: r.attributes,
+    tags: r.tags,
+    src_updated_at: normalizeDatetime6(r.src_updated_at),
+  };
+}
+
+function between(q: Knex.QueryBuilder | ReturnType<typeof ProductStagingModel.query>, after: Cursor, until: Cursor) {
+  return q
+    .where((w) => w.where('src_updated_at', '>', after.at).orWhere((x) => x.where('src_updated_at', '=', after.at).andWhere('id', '>', after.id)))
+    .andWhere((w) => w.where('src_updated_at', '<', until.at).orWhere((x) => x.where('src_updated_at', '=', until.at).andWhere('id', '<=', until.id)));
+}
+
+export const stagingRepository: StagingRepository = {
+  async fetchBatch(db, after, until, limit) {
+    const q = ProductStagingModel.query(db).select(...COLUMNS);
+    between(q, after, until);
+    const rows = await q.orderBy([{ column: 'src_updated_at' }, { column: 'id' }]).limit(limit);
+    return rows.map(toRow);
+  },
+
+  async lastCursor(db) {
+    const row = await ProductStagingModel.query(db)
+      .select('src_updated_at', 'id')
+      .orderBy([{ column: 'src_updated_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .first();
+    return row ? { at: normalizeDatetime6(row.src_updated_at), id: String(row.id) } : null;
+  },
+
+  async countBetween(db, after, until) {
+    const q = db('products_staging').count<{ n: string | number }[]>({ n: '*' });
+    between(q, after, until);
+    const [{ n }] = await q;
+    return Number(n);
+  },
+};

@@ -1,0 +1,43 @@
+import type { Knex } from 'knex';
+import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
+import { EtlWatermarkModel } from '../models';
+
+export const STAGING_TABLE = 'products_staging';
+
+export interface Watermark {
+  cursor: Cursor | null;
+  workflowId: string | null;
+  /** The pipeline run (first run id of the execution chain) that last moved it. */
+  runId: string | null;
+}
+
+function toWatermark(r: EtlWatermarkModel | undefined): Watermark {
+  if (!r) return { cursor: null, workflowId: null, runId: null };
+  const cursor = r.last_processed_at !== null && r.last_processed_id !== null
+    ? { at: normalizeDatetime6(r.last_processed_at), id: String(r.last_processed_id) }
+    : null;
+  return { cursor, workflowId: r.workflow_id, runId: r.run_id };
+}
+
+export const watermarkStore = {
+  async read(db: Knex | Knex.Transaction): Promise<Watermark> {
+    return toWatermark(await EtlWatermarkModel.query(db).where('table_name', STAGING_TABLE).first());
+  },
+
+  /** Locks the watermark row for the rest of the transaction (creating it on first use): the batch fence. */
+  async lock(trx: Knex.Transaction): Promise<Watermark> {
+    await trx.raw('INSERT IGNORE INTO etl_watermark (table_name) VALUES (?)', [STAGING_TABLE]);
+    return toWatermark(await EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first());
+  },
+
+  async set(trx: Knex | Knex.Transaction, cursor: Cursor | null, owner: { workflowId: string; runId: string }): Promise<void> {
+    await EtlWatermarkModel.query(trx)
+      .where('table_name', STAGING_TABLE)
+      .patch({
+        last_processed_at: cursor?.at ?? null,
+        last_processed_id: cursor?.id ?? null,
+        workflow_id: owner.workflowId,
+        run_id: owner.runId,
+      });
+  },
+};
