@@ -1,0 +1,124 @@
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Knex } from 'knex';
+import { ChangeEntry, keysOf, planBatch, prepareRows, RejectEntry } from '../domain/applyPlan';
+import { compareCursors, cursorEquals, formatCursor, START_CURSOR } from '../domain/cursor';
+import type { StagingRow } from '../domain/types';
+import { batchLogStore } from '../db/stores/batchLogStore';
+import { changeLogStore } from '../db/stores/changeLogStore';
+import { productStore } from '../db/stores/productStore';
+import { rejectStore } from '../db/stores/rejectStore';
+import { stagingRepository } from '../db/stores/stagingRepository';
+import { watermarkStore } from '../db/stores/watermarkStore';
+import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
+import type { ActivityDeps } from './deps';
+import { classifyDatabaseError, FailureType } from './failures';
+
+const SAMPLE_SIZE = 5;
+const SAMPLE_MESSAGE_LENGTH = 200;
+
+/** A test-only switch to crash the worker around the commit (see docs/reliability.md). */
+function faultPoint(name: 'before-commit' | 'after-commit'): void {
+  if (process.env.PRODUCT_ETL_FAULT === name && Math.random() < Number(process.env.PRODUCT_ETL_FAULT_PROBABILITY ?? '1')) {
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
+
+function sampleOf(changes: readonly ChangeEntry[], rejects: readonly RejectEntry[]): DryRunSample {
+  return {
+    rejects: rejects.slice(0, SAMPLE_SIZE).map((r) => ({ stagingId: r.staging_id, reason: r.reason_code, message: r.message.slice(0, SAMPLE_MESSAGE_LENGTH) })),
+    changes: changes.slice(0, SAMPLE_SIZE).map((c) => ({ brandCode: c.brand_code, sku: c.sku, changeType: c.change_type, changedFields: c.changed_fields })),
+  };
+}
+
+/**
+ * One batch: read the next rows after `from`, apply them in memory by the rules of spec section 6, and write
+ * products, change log, rejects and the watermark advance in one transaction; a handful of statements per batch,
+ * none per row. Temporal may run this more than once (a worker dies after the commit, an attempt outlives its
+ * timeout): the watermark row, locked first, fences the batch, so a repeated attempt returns what was committed.
+ */
+export function createApplyBatch({ knex, logger }: ActivityDeps) {
+  return async function applyBatch(input: ApplyBatchInput): Promise<ApplyBatchResult> {
+    if (!Number.isInteger(input.batchSize) || input.batchSize < 1 || input.batchSize > 10_000) {
+      throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `batchSize must be 1..10000 (got ${input.batchSize})`, nonRetryable: true });
+    }
+    const started = process.hrtime.bigint();
+    const elapsedMs = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
+    const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
+    try {
+      if (input.dryRun) return await dryRunBatch(knex, input, elapsedMs);
+      return await knex.transaction(async (trx) => {
+        const watermark = await watermarkStore.lock(trx);
+        const at = watermark.cursor ?? START_CURSOR;
+        if (!cursorEquals(at, input.from)) {
+          const committed = await batchLogStore.find(trx, input.pipelineRunId, input.from);
+          if (committed) {
+            logger.info('batch already committed by an earlier attempt; returning its outcome', { from: formatCursor(input.from) });
+            return {
+              ...committed,
+              done: cursorEquals(committed.to, input.end) || committed.rowsRead < input.batchSize,
+              alreadyCommitted: true,
+              finishedAt: new Date().toISOString(),
+            };
+          }
+          throw ApplicationFailure.create({
+            type: FailureType.WatermarkMoved,
+            message: `The watermark is at ${formatCursor(watermark.cursor)}, not at this batch's start ${formatCursor(input.from)}, and no batch of this run starts there: ` +
+              `another run (${watermark.workflowId ?? 'unknown'} / ${watermark.runId ?? 'unknown'}) moved it. Start a new run to continue from the watermark.`,
+            nonRetryable: true,
+          });
+        }
+        heartbeat();
+        const rows = await stagingRepository.fetchBatch(trx, input.from, input.end, input.batchSize);
+        const to = rows.length > 0 ? { at: rows[rows.length - 1].src_updated_at, id: rows[rows.length - 1].id } : input.from;
+        const plan = await planAgainstDatabase(trx, rows);
+        heartbeat();
+        const productIds = await productStore.upsert(trx, [...plan.writes.values()]);
+        await changeLogStore.insert(trx, plan.changes, productIds, { workflowId: input.workflowId, runId: input.runId });
+        await rejectStore.insert(trx, plan.rejects, { workflowId: input.workflowId, runId: input.runId });
+        await watermarkStore.set(trx, to, owner);
+        await batchLogStore.record(trx, owner, { from: input.from, to, rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs() });
+        faultPoint('before-commit');
+        return {
+          from: input.from,
+          to,
+          rowsRead: rows.length,
+          counts: plan.counts,
+          done: rows.length < input.batchSize || compareCursors(to, input.end) >= 0,
+          elapsedMs: elapsedMs(),
+          alreadyCommitted: false,
+          finishedAt: new Date().toISOString(),
+        };
+      }).then((result) => {
+        faultPoint('after-commit');
+        return result;
+      });
+    } catch (err) {
+      throw classifyDatabaseError(err);
+    }
+  };
+}
+
+/** One read of the existing products for the batch's keys, then the rules applied in memory. */
+async function planAgainstDatabase(db: Knex | Knex.Transaction, rows: StagingRow[]) {
+  const prepared = prepareRows(rows);
+  const existing = await productStore.findByKeys(db, keysOf(prepared));
+  return planBatch(prepared, existing);
+}
+
+async function dryRunBatch(knex: Knex, input: ApplyBatchInput, elapsedMs: () => number): Promise<ApplyBatchResult> {
+  const rows = await stagingRepository.fetchBatch(knex, input.from, input.end, input.batchSize);
+  const to = rows.length > 0 ? { at: rows[rows.length - 1].src_updated_at, id: rows[rows.length - 1].id } : input.from;
+  const plan = await planAgainstDatabase(knex, rows);
+  return {
+    from: input.from,
+    to,
+    rowsRead: rows.length,
+    counts: plan.counts,
+    done: rows.length < input.batchSize || compareCursors(to, input.end) >= 0,
+    elapsedMs: elapsedMs(),
+    alreadyCommitted: false,
+    finishedAt: new Date().toISOString(),
+    sample: sampleOf(plan.changes, plan.rejects),
+  };
+}

@@ -1,0 +1,52 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Knex } from 'knex';
+import { compareCursors, Cursor, cursorEquals, normalizeDatetime6, START_CURSOR } from '../domain/cursor';
+import { stagingRepository } from '../db/stores/stagingRepository';
+import { watermarkStore } from '../db/stores/watermarkStore';
+import type { BeginRunInput, BeginRunResult } from '../shared/syncTypes';
+import type { ActivityDeps } from './deps';
+import { classifyDatabaseError, FailureType } from './failures';
+
+/** The cursor `seconds` before `c`, computed by the database so microseconds stay exact. */
+async function rewind(knex: Knex | Knex.Transaction, c: Cursor, seconds: number): Promise<Cursor> {
+  const [rows] = await knex.raw("SELECT DATE_FORMAT(CAST(? AS DATETIME(6)) - INTERVAL ? MICROSECOND, '%Y-%m-%d %H:%i:%s.%f') AS at", [c.at, Math.round(seconds * 1e6)]);
+  const at = normalizeDatetime6((rows as Array<{ at: string }>)[0].at);
+  const rewound = { at, id: '0' };
+  return compareCursors(rewound, START_CURSOR) < 0 ? START_CURSOR : rewound;
+}
+
+/**
+ * Fixes where the run reads from and where it ends. The end is the greatest (src_updated_at, id) in staging now:
+ * rows that land later are left for the next run, so a run always finishes while upstream keeps writing.
+ * A run that reads from somewhere other than the watermark (--no-resume, --lookback) moves the watermark there
+ * first, so the batch fence holds; the rows between are re-read and, by the rules, change nothing already applied.
+ */
+export function createBeginRun({ knex, logger }: ActivityDeps) {
+  return async function beginRun(input: BeginRunInput): Promise<BeginRunResult> {
+    if (!Number.isFinite(input.lookbackSeconds) || input.lookbackSeconds < 0) {
+      throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `lookbackSeconds must be >= 0 (got ${input.lookbackSeconds})`, nonRetryable: true });
+    }
+    try {
+      return await knex.transaction(async (trx) => {
+        const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
+        const watermark = input.dryRun ? await watermarkStore.read(trx) : await watermarkStore.lock(trx);
+        const end = await stagingRepository.lastCursor(trx);
+        // A repeated attempt of this activity (same pipeline run) finds the watermark already placed: keep it.
+        const placedByThisRun = watermark.workflowId === input.workflowId && watermark.runId === input.pipelineRunId;
+        let start: Cursor = START_CURSOR;
+        if (placedByThisRun) start = watermark.cursor ?? START_CURSOR;
+        else if (input.resume && watermark.cursor) {
+          start = input.lookbackSeconds > 0 ? await rewind(trx, watermark.cursor, input.lookbackSeconds) : watermark.cursor;
+        }
+        if (!input.dryRun && !placedByThisRun) {
+          await watermarkStore.set(trx, cursorEquals(start, START_CURSOR) ? null : start, owner);
+          if (!cursorEquals(start, watermark.cursor ?? START_CURSOR)) logger.info('watermark moved to the run start', { from: watermark.cursor, to: start });
+        }
+        const rowsToRead = end ? await stagingRepository.countBetween(trx, start, end) : 0;
+        return { start, end, watermark: watermark.cursor, rowsToRead, startedAt: new Date().toISOString() };
+      });
+    } catch (err) {
+      throw classifyDatabaseError(err);
+    }
+  };
+}

@@ -1,0 +1,16 @@
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { Logger } from './logger';
+
+export interface ActivityConfig {
+  /** Pipeline name for the run lock and search attributes. */
+  pipeline: string;
+}
+
+export interface ActivityDeps {
+  knex: Knex;
+  logger: Logger;
+  config: ActivityConfig;
+  /** Used by the run lock to ask Temporal whether the run holding the lock is still open. */
+  client?: Client;
+}

@@ -1,0 +1,159 @@
+import { compareCursors, Cursor } from './cursor';
+import { computeDataVersion } from './dataVersion';
+import { normalizeProduct } from './normalizer';
+import { OutcomeCounts, zeroCounts } from './outcome';
+import { fieldValue, productKey, StoredProduct, toStoredProduct } from './storedProduct';
+import { JsonObject, NormalizeResult, PRODUCT_FIELDS, ProductField, RejectReason, StagingRow } from './types';
+
+export interface ChangeEntry {
+  key: string;
+  brand_code: string;
+  sku: string;
+  change_type: 'INSERT' | 'UPDATE';
+  changed_fields: ProductField[];
+  before: JsonObject | null;
+  after: JsonObject;
+  old_data_version: string | null;
+  new_data_version: string;
+  staging_id: string;
+  src_updated_at: string;
+}
+
+export interface RejectEntry {
+  staging_id: string;
+  brand_code: string | null;
+  sku: string | null;
+  reason_code: RejectReason;
+  field: ProductField;
+  message: string;
+  raw_row: StagingRow;
+  src_updated_at: string;
+}
+
+export interface ProductWrite {
+  /** The product's id when it existed before the batch; undefined for keys this batch inserts. */
+  id?: string;
+  product: StoredProduct;
+}
+
+export interface BatchPlan {
+  counts: OutcomeCounts;
+  /** Final state of every key the batch changed, in first-touched order. */
+  writes: Map<string, ProductWrite>;
+  /** One per insert or update, in staging order. */
+  changes: ChangeEntry[];
+  rejects: RejectEntry[];
+}
+
+export interface ExistingProduct extends StoredProduct {
+  id: string;
+}
+
+/** A staging row with its normalisation done once: the keys to read and the plan both come from it. */
+export interface PreparedRow {
+  row: StagingRow;
+  result: NormalizeResult;
+}
+
+export function prepareRows(rows: readonly StagingRow[]): PreparedRow[] {
+  return rows.map((row) => ({ row, result: normalizeProduct(row) }));
+}
+
+/** The distinct (brand_code, sku) keys of the rows that normalised. */
+export function keysOf(prepared: readonly PreparedRow[]): Array<{ brand_code: string; sku: string }> {
+  const keys = new Map<string, { brand_code: string; sku: string }>();
+  for (const { result } of prepared) {
+    if (result.ok) keys.set(productKey(result.product.brand_code, result.product.sku), { brand_code: result.product.brand_code, sku: result.product.sku });
+  }
+  return [...keys.values()];
+}
+
+/**
+ * Applies staging rows one at a time, in the order given (the caller reads them in (src_updated_at, id) order), to
+ * the products that exist, by the rules of spec section 6. Pure: the caller reads and writes the database.
+ * Rows of the same key inside the batch see each other's effects, so the outcome does not depend on batch size.
+ */
+export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMap<string, ExistingProduct>): BatchPlan {
+  const counts = zeroCounts();
+  const writes = new Map<string, ProductWrite>();
+  const changes: ChangeEntry[] = [];
+  const rejects: RejectEntry[] = [];
+  const current = (key: string): StoredProduct | undefined => writes.get(key)?.product ?? existing.get(key);
+
+  for (const { row, result: normalized } of prepared) {
+    if (!normalized.ok) {
+      counts.rejected++;
+      rejects.push({
+        staging_id: row.id,
+        brand_code: row.brand_code,
+        sku: row.sku,
+        reason_code: normalized.reason,
+        field: normalized.field,
+        message: normalized.message,
+        raw_row: row,
+        src_updated_at: row.src_updated_at,
+      });
+      continue;
+    }
+    const p = normalized.product;
+    const key = productKey(p.brand_code, p.sku);
+    const rowCursor: Cursor = { at: row.src_updated_at, id: row.id };
+    const version = computeDataVersion(p);
+    const next = toStoredProduct(p, version, rowCursor);
+    const before = current(key);
+
+    if (!before) {
+      counts.inserted++;
+      writes.set(key, { product: next });
+      changes.push(changeEntry(key, 'INSERT', PRODUCT_FIELDS.slice(), undefined, next, row));
+      continue;
+    }
+    if (before.source && compareCursors(before.source, rowCursor) > 0) {
+      counts.stale++;
+      continue;
+    }
+    if (before.data_version === version) {
+      counts.unchanged++;
+      continue;
+    }
+    counts.updated++;
+    const changed = PRODUCT_FIELDS.filter((f) => !sameField(before, next, f));
+    writes.set(key, { id: existing.get(key)?.id, product: next });
+    changes.push(changeEntry(key, 'UPDATE', changed, before, next, row));
+  }
+  return { counts, writes, changes, rejects };
+}
+
+function sameField(a: StoredProduct, b: StoredProduct, f: ProductField): boolean {
+  return a[f] === b[f];
+}
+
+function pick(p: StoredProduct, fields: readonly ProductField[]): JsonObject {
+  const out: JsonObject = {};
+  for (const f of fields) out[f] = fieldValue(p, f);
+  return out;
+}
+
+function changeEntry(
+  key: string,
+  type: 'INSERT' | 'UPDATE',
+  changed: ProductField[],
+  before: StoredProduct | undefined,
+  after: StoredProduct,
+  row: StagingRow,
+): ChangeEntry {
+  const sorted = [...changed].sort();
+  return {
+    key,
+    brand_code: after.brand_code,
+    sku: after.sku,
+    change_type: type,
+    changed_fields: sorted,
+    before: before ? pick(before, sorted) : null,
+    after: pick(after, type === 'INSERT' ? PRODUCT_FIELDS : sorted),
+    old_data_version: before?.data_version ?? null,
+    new_data_version: after.data_version as string,
+    staging_id: row.id,
+    src_updated_at: row.src_updated_at,
+  };
+}

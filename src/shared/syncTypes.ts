@@ -1,0 +1,61 @@
+/**
+ * The types that cross the workflow/activity boundary and go into history. Cursors and counts only, never rows:
+ * a run of any length stays far within Temporal's history limits. No runtime imports: workflow code uses these too.
+ */
+import type { Cursor } from '../domain/cursor';
+import type { OutcomeCounts } from '../domain/outcome';
+
+export interface RunOwner {
+  workflowId: string;
+  /** First run id of the execution chain: stable across continue-as-new; it owns the watermark and the lock. */
+  pipelineRunId: string;
+}
+
+export interface AcquireRunLockInput extends RunOwner {}
+
+export interface BeginRunInput extends RunOwner {
+  resume: boolean;
+  dryRun: boolean;
+  /** Re-read this many seconds behind the watermark, for rows committed late with an old src_updated_at. */
+  lookbackSeconds: number;
+}
+
+export interface BeginRunResult {
+  /** Where the run reads from (exclusive). */
+  start: Cursor;
+  /** Fixed when the run starts: the greatest (src_updated_at, id) in staging then; null when staging is empty. */
+  end: Cursor | null;
+  /** The watermark found when the run started. */
+  watermark: Cursor | null;
+  /** Rows between start and end when the run started: for progress only. */
+  rowsToRead: number;
+  startedAt: string;
+}
+
+export interface ApplyBatchInput extends RunOwner {
+  /** The execution's own run id, written to the change log and rejects. */
+  runId: string;
+  from: Cursor;
+  end: Cursor;
+  batchSize: number;
+  dryRun: boolean;
+}
+
+export interface DryRunSample {
+  rejects: Array<{ stagingId: string; reason: string; message: string }>;
+  changes: Array<{ brandCode: string; sku: string; changeType: 'INSERT' | 'UPDATE'; changedFields: string[] }>;
+}
+
+export interface ApplyBatchResult {
+  from: Cursor;
+  to: Cursor;
+  rowsRead: number;
+  counts: OutcomeCounts;
+  /** True when the run has reached its end cursor. */
+  done: boolean;
+  elapsedMs: number;
+  /** True when an earlier attempt had already committed this batch and this attempt returned its outcome. */
+  alreadyCommitted: boolean;
+  finishedAt: string;
+  sample?: DryRunSample;
+}

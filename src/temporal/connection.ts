@@ -1,0 +1,56 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+import { TemporalUnavailableError } from '../errors';
+
+export const DEFAULT_TASK_QUEUE = 'product-etl';
+
+export interface TemporalSettings {
+  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+/**
+ * Temporal settings the way every Temporal tool reads them (@temporalio/envconfig): TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or a TEMPORAL_PROFILE from the config file.
+ * PRODUCT_ETL_TASK_QUEUE overrides the task queue (tests use their own).
+ */
+export function loadTemporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+  });
+  const address = connectionOptions.address ?? 'localhost:7233';
+  return {
+    connectionOptions: { ...connectionOptions, address },
+    address,
+    namespace: namespace ?? 'default',
+    taskQueue: env.PRODUCT_ETL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+  };
+}
+
+function unavailable(settings: TemporalSettings, err: unknown): TemporalUnavailableError {
+  return new TemporalUnavailableError(
+    `Cannot reach the Temporal server at ${settings.address} (namespace ${settings.namespace}).`,
+    'Start one with `npx product-etl dev-server start`, or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TEMPORAL_TLS_* or TEMPORAL_API_KEY) for an existing cluster.',
+    { cause: err },
+  );
+}
+
+export async function connectClient(settings: TemporalSettings = loadTemporalSettings()): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: 5_000 } as Parameters<typeof Connection.connect>[0]);
+    return new Client({ connection, namespace: settings.namespace });
+  } catch (err) {
+    throw unavailable(settings, err);
+  }
+}
+
+export async function connectWorkerConnection(settings: TemporalSettings = loadTemporalSettings()): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(settings.connectionOptions);
+  } catch (err) {
+    throw unavailable(settings, err);
+  }
+}

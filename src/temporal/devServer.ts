@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { UserFacingError } from '../errors';
+import { findOrInstallTemporalCli } from './cliBinary';
+import { SEARCH_ATTRIBUTES } from './searchAttributes';
+
+export interface DevServerOptions {
+  /** Folder for the state file, pid file and log; default `.data/temporal` under the current directory. */
+  dataDir: string;
+  ip: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  /** Extra `--dynamic-config-value KEY=VALUE` pairs, e.g. to lower the continue-as-new suggestion in tests. */
+  dynamicConfig: string[];
+}
+
+export function defaultDevServerOptions(overrides: Partial<DevServerOptions> = {}): DevServerOptions {
+  const port = overrides.port ?? Number(process.env.PRODUCT_ETL_DEV_SERVER_PORT ?? 7233);
+  return {
+    dataDir: resolve(overrides.dataDir ?? process.env.PRODUCT_ETL_DATA_DIR ?? join(process.cwd(), '.data'), 'temporal'),
+    ip: overrides.ip ?? '127.0.0.1',
+    port,
+    uiPort: overrides.uiPort ?? port + 1000,
+    namespace: overrides.namespace ?? 'default',
+    dynamicConfig: overrides.dynamicConfig ?? [],
+  };
+}
+
+interface StateFile {
+  pid: number;
+  address: string;
+  uiUrl: string;
+  dbFile: string;
+  logFile: string;
+  startedAt: string;
+}
+
+export interface DevServerStatus {
+  running: boolean;
+  /** Started by `product-etl dev-server start` (we own it) or found answering on the port. */
+  ownedBy: 'product-etl' | 'someone else' | 'nobody';
+  address: string;
+  uiUrl: string;
+  pid?: number;
+  logFile?: string;
+  dbFile?: string;
+}
+
+const stateFilePath = (o: DevServerOptions) => join(o.dataDir, 'dev-server.json');
+
+function readState(o: DevServerOptions): StateFile | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFilePath(o), 'utf8')) as StateFile;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A real gRPC health check, not just an open port. */
+export async function temporalAnswers(address: string, timeoutMs = 1500): Promise<boolean> {
+  let conn: Connection | undefined;
+  try {
+    conn = await Connection.connect({ address, connectTimeout: timeoutMs });
+    await conn.workflowService.getSystemInfo({}, );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await conn?.close().catch(() => undefined);
+  }
+}
+
+export async function devServerStatus(o: DevServerOptions): Promise<DevServerStatus> {
+  const address = `${o.ip}:${o.port}`;
+  const uiUrl = `http://localhost:${o.uiPort}`;
+  const state = readState(o);
+  const answering = await temporalAnswers(address);
+  if (state && alive(state.pid)) {
+    return { running: answering, ownedBy: 'product-etl', address, uiUrl, pid: state.pid, logFile: state.logFile, dbFile: state.dbFile };
+  }
+  return { running: answering, ownedBy: answering ? 'someone else' : 'nobody', address, uiUrl };
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 250): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return check();
+}
+
+/**
+ * Starts `temporal server start-dev` in the background with persistent state and our search attributes, and waits
+ * until it answers. A server already answering on the port is reused, whoever started it.
+ */
+export async function startDevServer(o: DevServerOptions, say: (l: string) => void = (l) => console.error(l)): Promise<DevServerStatus> {
+  const before = await devServerStatus(o);
+  if (before.running) {
+    say(before.ownedBy === 'product-etl'
+      ? `Temporal dev server already running (pid ${before.pid}) at ${before.address}; UI ${before.uiUrl}`
+      : `A Temporal server already answers at ${before.address} (not started by product-etl); using it.`);
+    return before;
+  }
+  const cli = await findOrInstallTemporalCli(say);
+  mkdirSync(o.dataDir, { recursive: true });
+  const dbFile = join(o.dataDir, 'temporal.db');
+  const logFile = join(o.dataDir, 'dev-server.log');
+  const args = [
+    'server', 'start-dev',
+    '--ip', o.ip, '--port', String(o.port), '--ui-port', String(o.uiPort),
+    '--namespace', o.namespace,
+    '--db-filename', dbFile,
+    '--log-level', 'warn',
+    ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${a.cliType}`]),
+    ...o.dynamicConfig.flatMap((kv) => ['--dynamic-config-value', kv]),
+  ];
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(cli.path, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  child.unref();
+  if (!child.pid) throw new UserFacingError(`Could not start ${cli.path}`, `See ${logFile}.`);
+  const state: StateFile = { pid: child.pid, address: `${o.ip}:${o.port}`, uiUrl: `http://localhost:${o.uiPort}`, dbFile, logFile, startedAt: new Date().toISOString() };
+  writeFileSync(stateFilePath(o), JSON.stringify(state, null, 2));
+  say(`Starting Temporal dev server (pid ${child.pid}) at ${state.address}, state in ${dbFile} ...`);
+  const up = await waitUntil(async () => !alive(child.pid!) || (await temporalAnswers(state.address)), 60_000, 300);
+  if (!up || !alive(child.pid)) {
+    rmSync(stateFilePath(o), { force: true });
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+    throw new UserFacingError(`The Temporal dev server did not come up at ${state.address}.`, `Last lines of ${logFile}:\n${tail}`);
+  }
+  say(`Temporal dev server is up at ${state.address}; Web UI at ${state.uiUrl}`);
+  return devServerStatus(o);
+}
+
+/** Stops only a server that `startDevServer` started (per its pid file). */
+export async function stopDevServer(o: DevServerOptions, say: (l: string) => void = (l) => console.error(l)): Promise<boolean> {
+  const state = readState(o);
+  if (!state || !alive(state.pid)) {
+    rmSync(stateFilePath(o), { force: true });
+    say('No Temporal dev server started by product-etl is running here.');
+    return false;
+  }
+  process.kill(state.pid, 'SIGTERM');
+  if (!(await waitUntil(() => !alive(state.pid), 20_000, 200))) {
+    process.kill(state.pid, 'SIGKILL');
+    await waitUntil(() => !alive(state.pid), 5_000, 100);
+  }
+  rmSync(stateFilePath(o), { force: true });
+  say(`Stopped the Temporal dev server (pid ${state.pid}).`);
+  return true;
+}

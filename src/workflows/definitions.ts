@@ -1,0 +1,79 @@
+/**
+ * The interface people type in the Temporal UI and the command line uses (spec section 9): workflow type, input,
+ * signals, update and query. Imported by workflow code and by clients alike, so it depends on @temporalio/workflow
+ * definitions only.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Cursor } from '../domain/cursor';
+import type { OutcomeCounts } from '../domain/outcome';
+import type { DryRunSample } from '../shared/syncTypes';
+
+export const WORKFLOW_TYPE = 'productSyncWorkflow';
+export const CLI_WORKFLOW_ID = 'product-sync';
+export const SCHEDULE_ID = 'product-sync-schedule';
+
+export const DEFAULT_BATCH_SIZE = 1000;
+export const MIN_BATCH_SIZE = 1;
+export const MAX_BATCH_SIZE = 10_000;
+
+/** What a person types, e.g. {"batchSize": 1000, "resume": true, "dryRun": false}; every field optional. */
+export interface ProductSyncInput {
+  batchSize?: number;
+  resume?: boolean;
+  dryRun?: boolean;
+  /** Re-read this far behind the watermark ("15m", "2h", or seconds): catches rows committed late. Default none. */
+  lookback?: string | number;
+  /** Continue as new after this many batches (Temporal's own suggestion also triggers it). */
+  maxBatchesPerRun?: number;
+}
+
+export type RunState = 'starting' | 'running' | 'paused' | 'cancelling' | 'finished';
+
+export interface SyncProgress {
+  state: RunState;
+  dryRun: boolean;
+  cursor: Cursor | null;
+  endCursor: Cursor | null;
+  startCursor: Cursor | null;
+  batchesDone: number;
+  rowsRead: number;
+  /** Rows between start and end when the run started (progress only). */
+  rowsToRead: number;
+  counts: OutcomeCounts;
+  batchSize: number;
+  /** Rows per second of batch processing time (paused time does not count). */
+  rowsPerSecond: number;
+  startedAt: string | null;
+  continuedAsNew: number;
+}
+
+export interface SyncSummary {
+  status: 'completed' | 'cancelled';
+  dryRun: boolean;
+  batches: number;
+  rowsRead: number;
+  counts: OutcomeCounts;
+  startCursor: Cursor | null;
+  endCursor: Cursor | null;
+  /** Where the run stopped: the end cursor when it completed. */
+  finalCursor: Cursor | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number;
+  rowsPerSecond: number;
+  /** Dry runs only: a few rejects and changes, as a preview. */
+  sample?: DryRunSample;
+}
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const setBatchSizeUpdate = defineUpdate<number, [number]>('setBatchSize');
+export const progressQuery = defineQuery<SyncProgress>('progress');
+
+/** Shared by the update's validator and the command line, so both refuse the same values with the same words. */
+export function batchSizeProblem(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_BATCH_SIZE || value > MAX_BATCH_SIZE) {
+    return `batch size must be a whole number from ${MIN_BATCH_SIZE} to ${MAX_BATCH_SIZE} (got ${JSON.stringify(value)})`;
+  }
+  return undefined;
+}

@@ -1,0 +1,17 @@
+import { formatCursor } from '../domain/cursor';
+import type { SyncProgress } from './definitions';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** The "current details" the Temporal UI shows on the run's page (Markdown), refreshed after every batch. */
+export function renderDetails(p: SyncProgress): string {
+  const pct = p.rowsToRead > 0 ? ` (${Math.min(100, Math.floor((p.rowsRead * 100) / p.rowsToRead))}%)` : '';
+  const c = p.counts;
+  return [
+    `**products sync** · ${p.state}${p.dryRun ? ' · dry-run' : ''} · batch size ${n(p.batchSize)}`,
+    '',
+    `- batches: ${n(p.batchesDone)} · rows: ${n(p.rowsRead)} of ${n(p.rowsToRead)}${pct} · ${n(p.rowsPerSecond)} rows/s`,
+    `- inserted ${n(c.inserted)} · updated ${n(c.updated)} · unchanged ${n(c.unchanged)} · stale ${n(c.stale)} · rejected ${n(c.rejected)}`,
+    `- cursor ${formatCursor(p.cursor)} → end ${formatCursor(p.endCursor)}`,
+  ].join('\n');
+}
