@@ -32,7 +32,7 @@ export function cursorEquals(a: Cursor, b: Cursor): boolean {
 }
 
 export function formatCursor(c: Cursor | null): string {
-  return c ? `(${c.at}, ${c.id})` : '(start)';
+  return c && !cursorEquals(c, START_CURSOR) ? `(${c.at}, ${c.id})` : '(start)';
 }
 
 /** Pads a DATETIME(6) text that MySQL returned with fewer fractional digits (it never should, but be exact). */
