@@ -6,5 +6,4 @@ module.exports = {
   // Integration tests share one Temporal dev server and one MariaDB: run files one at a time.
   maxWorkers: 1,
   testTimeout: 120_000,
-  globalSetup: '<rootDir>/test/support/globalSetup.ts',
 };
