@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { ChangeEntry, keysOf, planBatch, prepareRows, RejectEntry } from '../domain/applyPlan';
@@ -16,6 +16,11 @@ import { classifyDatabaseError, FailureType } from './failures';
 
 const SAMPLE_SIZE = 5;
 const SAMPLE_MESSAGE_LENGTH = 200;
+
+/** Heartbeats when run by a worker; tools and tests may also call the activity function directly. */
+function heartbeat(): void {
+  asyncLocalStorage.getStore()?.heartbeat();
+}
 
 /** A test-only switch to crash the worker around the commit (see docs/reliability.md). */
 function faultPoint(name: 'before-commit' | 'after-commit'): void {
