@@ -11,7 +11,7 @@ export interface RunOwner {
   pipelineRunId: string;
 }
 
-export interface AcquireRunLockInput extends RunOwner {}
+export type AcquireRunLockInput = RunOwner;
 
 export interface BeginRunInput extends RunOwner {
   resume: boolean;
