@@ -54,7 +54,8 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-class Rng {
+/** The few draws the generator needs, on top of mulberry32. */
+export class Rng {
   private readonly next: () => number;
   constructor(seed: number) {
     this.next = mulberry32(seed);
@@ -109,9 +110,6 @@ const ORIGINS = ['中国', '广东东莞', '越南', '意大利'] as const;
 const HEELS = ['平跟', '粗跟', '细跟', '坡跟'] as const;
 const TAGS = ['新品', '热卖', '春季', '夏季', '秋冬', '通勤', '百搭', '真皮', '舒适', '爆款', 'SALE', 'VIP'] as const;
 
-const TRUE_STATUSES = ['active', 'active', 'active', 'ON', '1', 'Yes', 'TRUE', '上架', 'ＯＮ', ' Active '] as const;
-const FALSE_STATUSES = ['inactive', 'off', '0', '下架', 'No '] as const;
-
 const IDEOGRAPHIC_SPACE = '\u3000';
 
 /** ASCII '!'..'~' to their full-width forms U+FF01..U+FF5E, which NFKC maps back. */
@@ -127,6 +125,8 @@ function fullWidth(s: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // A key's base product: derived from (seed, key) only
 
+type StatusKind = 'active' | 'inactive' | 'deleted';
+
 interface BaseProduct {
   brand: string;
   brandDisplay: string;
@@ -134,6 +134,7 @@ interface BaseProduct {
   name: string;
   category: string;
   priceCents: number;
+  status: StatusKind;
   color: string;
   attributes: Record<string, unknown>;
   tags: string[];
@@ -149,7 +150,8 @@ function baseProduct(seed: number, key: number): BaseProduct {
   // The key number is in the sku, so two keys never collide; year and season letter make it look like a real one.
   const sku = `${brand.prefix}${r.int(22, 26)}${r.pick(['A', 'B', 'C', 'D'])}${key.toString(36).toUpperCase().padStart(5, '0')}`;
   const color = r.pick(COLORS);
-  const sizes = gender === '儿童' || gender.endsWith('童') ? [28, 30, 32, 34] : gender === '男士' ? [39, 40, 41, 42, 43] : [35, 36, 37, 38, 39];
+  const sizes = gender.endsWith('童') ? [28, 30, 32, 34] : gender === '男士' ? [39, 40, 41, 42, 43] : [35, 36, 37, 38, 39];
+  const s = r.int(1, 100);
   return {
     brand: brand.code,
     brandDisplay: brand.display,
@@ -157,6 +159,7 @@ function baseProduct(seed: number, key: number): BaseProduct {
     name: `${gender}${r.pick(STYLES)}${material}${shoe.name}`,
     category: `鞋/${section}/${shoe.category}`,
     priceCents: r.int(59, 3999) * 100 + (r.chance(0.3) ? r.pick([50, 90, 99]) : 0),
+    status: s <= 85 ? 'active' : s <= 95 ? 'inactive' : 'deleted',
     color,
     attributes: {
       color,
@@ -170,8 +173,15 @@ function baseProduct(seed: number, key: number): BaseProduct {
   };
 }
 
+/**
+ * How often each field of a repeated key carries new data ("drift"). Otherwise the field is only re-rendered in
+ * another messy form that normalises to the key's base value, so about half of all rows change nothing, and the
+ * sync's unchanged path is exercised as much as its update path.
+ */
+const DRIFT = { name: 0.1, category: 0.03, price: 0.2, status: 0.15, attributes: 0.1, tags: 0.15 } as const;
+
 // ---------------------------------------------------------------------------------------------------------------
-// Messy but valid renderings
+// Messy renderings (valid: each normalises without a reject)
 
 function messyKey(r: Rng, canonical: string): string {
   const p = r.int(1, 100);
@@ -182,96 +192,114 @@ function messyKey(r: Rng, canonical: string): string {
   return `${IDEOGRAPHIC_SPACE}${fullWidth(canonical.toLowerCase())}${IDEOGRAPHIC_SPACE}`;
 }
 
-function messyName(r: Rng, b: BaseProduct): string {
-  const p = r.int(1, 100);
-  if (p <= 60) return b.name;
-  if (p <= 70) return `${fullWidth(b.brand)}${IDEOGRAPHIC_SPACE}${b.name}`;
-  if (p <= 80) return `  ${b.name}\t`;
-  if (p <= 88) return `${b.brandDisplay} ${b.name}（${b.color}）`;
-  if (p <= 94) return `【新款】${b.name}`;
-  return `${b.name.slice(0, 2)}${IDEOGRAPHIC_SPACE}${IDEOGRAPHIC_SPACE}${b.name.slice(2)}`;
+function messyName(r: Rng, b: BaseProduct, drift: boolean): string {
+  if (!drift) return r.pick([b.name, b.name, b.name, `  ${b.name}\t`, `${IDEOGRAPHIC_SPACE}${b.name}`]);
+  switch (r.int(0, 3)) {
+    case 0: return `${fullWidth(b.brand)}${IDEOGRAPHIC_SPACE}${b.name}`;
+    case 1: return `${b.brandDisplay} ${b.name}（${b.color}）`;
+    case 2: return `【新款】${b.name}`;
+    default: return `${b.name.slice(0, 2)}${IDEOGRAPHIC_SPACE}${IDEOGRAPHIC_SPACE}${b.name.slice(2)}`;
+  }
 }
 
-function messyCategory(r: Rng, category: string): string | null {
-  const p = r.int(1, 100);
-  if (p <= 70) return category;
-  if (p <= 80) return category.split('/').join(' / ');
-  if (p <= 88) return category.split('/').join('／'); // full-width solidus: NFKC makes it '/'
-  if (p <= 95) return `/${category.replace('/', '//')}/ `;
-  return r.chance(0.5) ? null : '   ';
+function messyCategory(r: Rng, category: string, drift: boolean): string | null {
+  if (drift) return r.pick([null, '   ', '鞋', '鞋/促销']);
+  switch (r.int(0, 5)) {
+    case 0: return category.split('/').join(' / ');
+    case 1: return category.split('/').join('／'); // full-width solidus: NFKC makes it '/'
+    case 2: return `/${category.replace('/', '//')}/ `;
+    default: return category;
+  }
 }
 
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** '1299', '1299.5', '1299.99': the shortest form, as people type it. */
 function yuanText(cents: number): string {
-  const whole = Math.floor(cents / 100);
   const frac = cents % 100;
-  return frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(2, '0').replace(/0$/, '')}`;
+  return frac === 0 ? String(Math.floor(cents / 100)) : `${Math.floor(cents / 100)}.${pad2(frac).replace(/0$/, '')}`;
 }
 
 function withThousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function messyPrice(r: Rng, cents: number): string | null {
+function messyPrice(r: Rng, b: BaseProduct, drift: boolean): string | null {
+  if (drift && r.chance(0.1)) return null;
+  // A drifted price is a 0-40% discount, rounded to whole tens of fen.
+  const cents = drift ? Math.max(100, Math.round((b.priceCents * r.int(60, 100)) / 1000) * 10) : b.priceCents;
   const whole = Math.floor(cents / 100);
-  const frac2 = String(cents % 100).padStart(2, '0');
-  switch (r.int(0, 11)) {
-    case 0: return yuanText(cents);
-    case 1: return `${whole}.${frac2}`;
-    case 2: return `¥${withThousands(whole)}.${frac2}`;
-    case 3: return `￥${yuanText(cents)}`;
-    case 4: return fullWidth(yuanText(cents));
-    case 5: return `RMB ${yuanText(cents)}`;
-    case 6: return `cny${whole}.${frac2}`;
-    case 7: return `${yuanText(cents)}元`;
+  const frac2 = pad2(cents % 100);
+  switch (r.int(0, 10)) {
+    case 0: return `${whole}.${frac2}`;
+    case 1: return `¥${withThousands(whole)}.${frac2}`;
+    case 2: return `￥${yuanText(cents)}`;
+    case 3: return fullWidth(yuanText(cents));
+    case 4: return `RMB ${yuanText(cents)}`;
+    case 5: return `cny${whole}.${frac2}`;
+    case 6: return `${yuanText(cents)}元`;
     // Three decimals that round half up to the same cents: 1298.995 -> 1299.00.
-    case 8: return cents > 0 ? `${yuanText(cents - 1).includes('.') ? '' : ''}${Math.floor((cents - 1) / 100)}.${String((cents - 1) % 100).padStart(2, '0')}5` : '0';
-    case 9: return `${IDEOGRAPHIC_SPACE}${withThousands(whole)}${IDEOGRAPHIC_SPACE}`;
-    case 10: return r.chance(0.3) ? null : yuanText(cents);
-    default: return `${yuanText(cents)}.000`.replace(/\.(\d+)\.000$/, '.$1');
+    case 7: return `${Math.floor((cents - 1) / 100)}.${pad2((cents - 1) % 100)}5`;
+    case 8: return `${IDEOGRAPHIC_SPACE}${withThousands(whole)}.${frac2}${IDEOGRAPHIC_SPACE}`;
+    case 9: return `${whole}.${frac2}0`;
+    default: return yuanText(cents);
   }
 }
 
-function messyStatus(r: Rng): string | null {
-  const p = r.int(1, 100);
-  if (p <= 72) return r.pick(TRUE_STATUSES);
-  if (p <= 86) return r.pick(FALSE_STATUSES);
-  if (p <= 92) return 'deleted';
-  return r.chance(0.5) ? null : '';
+const STATUS_FORMS: Readonly<Record<StatusKind, ReadonlyArray<string | null>>> = {
+  // null and blank mean active (spec section 3).
+  active: ['active', 'active', 'active', 'ON', '1', 'Yes', 'TRUE', '上架', 'ＯＮ', ' Active ', null, ''],
+  inactive: ['inactive', 'inactive', 'off', '0', '下架', 'No ', 'ＦＡＬＳＥ'],
+  deleted: ['deleted', 'deleted', 'DELETED', ' Deleted\t'],
+};
+
+function messyStatus(r: Rng, b: BaseProduct, drift: boolean): string | null {
+  const kind = drift ? r.pick<StatusKind>(['active', 'inactive', 'inactive', 'deleted']) : b.status;
+  return r.pick(STATUS_FORMS[kind]);
 }
 
 /** Full-width letters in some keys, U+3000 padding in some strings, null members (dropped by the normaliser). */
-function messyAttributes(r: Rng, b: BaseProduct, color: string): string | null {
-  const p = r.int(1, 100);
-  if (p <= 3) return null;
-  if (p <= 5) return r.chance(0.5) ? '' : ' {} ';
+function messyAttributes(r: Rng, b: BaseProduct, drift: boolean): string | null {
+  const attrs: Record<string, unknown> = { ...b.attributes };
+  if (drift) {
+    const d = r.int(0, 3);
+    if (d === 0) return r.pick([null, '', ' {} ']);
+    if (d === 1) attrs['color'] = r.pick(COLORS);
+    else attrs['lining'] = { material: r.pick(['羊皮', '猪皮', '织物']), breathable: true, notes: [null, ' 透气 '] };
+  }
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries({ ...b.attributes, color })) {
+  for (const [key, value] of Object.entries(attrs)) {
     const k = r.chance(0.15) ? fullWidth(key) : key;
     out[k] = typeof value === 'string' && r.chance(0.2) ? `${IDEOGRAPHIC_SPACE}${value} ` : value;
   }
   if (r.chance(0.2)) out['remark'] = null;
-  if (r.chance(0.1)) out['lining'] = { material: r.pick(['羊皮', '猪皮', '织物']), breathable: true, notes: [null, ' 透气 '] };
-  const style = r.int(0, 3);
-  if (style === 0) return JSON.stringify(out);
-  if (style === 1) return JSON.stringify(out, null, 2);
-  if (style === 2) return `  ${JSON.stringify(out, null, '\t')}\n`;
-  return JSON.stringify(out).replace(/([:,])/g, '$1 ').replace(/^\{/, '{ ').replace(/\}$/, ' }');
+  switch (r.int(0, 3)) {
+    case 0: return JSON.stringify(out);
+    case 1: return JSON.stringify(out, null, 2);
+    case 2: return `  ${JSON.stringify(out, null, '\t')}\n`;
+    // Spaces after every ':' and ','; no vocabulary string contains either, so only the layout changes.
+    default: return `{ ${JSON.stringify(out).slice(1, -1).replace(/([:,])/g, '$1 ')} }`;
+  }
 }
 
-function messyTags(r: Rng, base: readonly string[]): string | null {
-  const p = r.int(1, 100);
-  if (p <= 4) return null;
-  if (p <= 6) return r.chance(0.5) ? '[]' : ' ';
-  const out: Array<string | number | null> = base.map((t) => (t === 'SALE' && r.chance(0.5) ? fullWidth(t) : t));
-  if (r.chance(0.3)) out.push(2026);
-  if (r.chance(0.3) && base.length > 0) out.push(r.pick(base)); // a duplicate
+function messyTags(r: Rng, b: BaseProduct, drift: boolean): string | null {
+  const out: Array<string | number | null> = b.tags.map((t) => (t === 'SALE' && r.chance(0.5) ? fullWidth(t) : t));
+  if (drift) {
+    const d = r.int(0, 3);
+    if (d === 0) out.push(2026); // a number: becomes the tag "2026"
+    else if (d === 1) out.push(` ${r.pick(TAGS)}${IDEOGRAPHIC_SPACE}`);
+    else if (d === 2) out.push(1.5);
+    else out.length = 0;
+  }
+  if (out.length === 0 && r.chance(0.5)) return r.pick([null, '', ' ', '[]']);
+  if (r.chance(0.3) && b.tags.length > 0) out.push(` ${r.pick(b.tags)} `); // a duplicate after text()
   if (r.chance(0.2)) out.push(null);
-  if (r.chance(0.2)) out.push(` ${r.pick(TAGS)}${IDEOGRAPHIC_SPACE}`);
-  if (r.chance(0.1)) out.push(1.5);
-  // Shuffle (Fisher-Yates) so the normaliser's sort has work to do.
+  // Shuffle (Fisher-Yates) so the normaliser's de-duplication and sort have work to do.
   for (let i = out.length - 1; i > 0; i--) {
     const j = r.int(0, i);
-    [out[i], out[j]] = [out[j] as string | number | null, out[i] as string | number | null];
+    [out[i], out[j]] = [out[j] ?? null, out[i] ?? null];
   }
   return r.chance(0.3) ? JSON.stringify(out, null, 1) : JSON.stringify(out);
 }
@@ -279,12 +307,10 @@ function messyTags(r: Rng, base: readonly string[]): string | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Bad rows: each kind breaks one field, so its reject reason is known (the normaliser checks fields in table order)
 
-type MutableRow = { -readonly [K in keyof GeneratedStagingRow]: GeneratedStagingRow[K] };
-
-interface BadRowKind {
+export interface BadRowKind {
   name: string;
   reason: RejectReason;
-  apply(r: Rng, row: MutableRow): void;
+  apply(r: Rng, row: GeneratedStagingRow): void;
 }
 
 function deeplyNested(levels: number): string {
@@ -296,8 +322,8 @@ export const BAD_ROW_KINDS: readonly BadRowKind[] = [
   { name: 'missing brand', reason: 'MISSING_BRAND_CODE', apply: (r, row) => { row.brand_code = r.pick([null, '', '   ', IDEOGRAPHIC_SPACE, '\t']); } },
   { name: 'missing sku', reason: 'MISSING_SKU', apply: (r, row) => { row.sku = r.pick([null, '', ' ', `${IDEOGRAPHIC_SPACE}${IDEOGRAPHIC_SPACE}`]); } },
   { name: 'missing name', reason: 'MISSING_NAME', apply: (r, row) => { row.name = r.pick([null, '', ' \t ', IDEOGRAPHIC_SPACE]); } },
-  // 17-20 'ß' fit VARCHAR(32) but upper-case to 34-40 'S'.
-  { name: 'brand too long', reason: 'FIELD_TOO_LONG', apply: (r, row) => { row.brand_code = `WEIß${'ß'.repeat(r.int(13, 16))}`; } },
+  // 18-24 code points fit VARCHAR(32), but every 'ß' upper-cases to 'SS': 33-45.
+  { name: 'brand too long', reason: 'FIELD_TOO_LONG', apply: (r, row) => { row.brand_code = `WEIß${'ß'.repeat(r.int(14, 20))}`; } },
   // '㍿' is one code point that NFKC turns into four.
   { name: 'sku too long', reason: 'FIELD_TOO_LONG', apply: (r, row) => { row.sku = `${row.sku ?? 'X'}-${'㍿'.repeat(r.int(15, 20))}`; } },
   { name: 'name too long', reason: 'FIELD_TOO_LONG', apply: (r, row) => { row.name = `${'㈱'.repeat(r.int(86, 120))}${row.name ?? ''}`; } },
@@ -337,8 +363,11 @@ export function parseDatetime6(text: string): bigint {
 }
 
 export function formatDatetime6(micros: bigint): string {
-  const iso = new Date(Number(micros / 1000n)).toISOString(); // UTC: pure arithmetic, no local time zone
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${String(micros % 1_000_000n).padStart(6, '0')}`;
+  // Floor division: DATETIME goes back to year 1000, where the micros are negative and `%` would be too.
+  let seconds = micros / 1_000_000n;
+  if (seconds * 1_000_000n > micros) seconds -= 1n;
+  const iso = new Date(Number(seconds) * 1000).toISOString(); // UTC: pure arithmetic, no local time zone
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${String(micros - seconds * 1_000_000n).padStart(6, '0')}`;
 }
 
 /** Non-decreasing clock: steps of 0-3000 µs, and bursts of 5-50 rows that share one value. */
@@ -371,7 +400,14 @@ class StagingClock {
 // ---------------------------------------------------------------------------------------------------------------
 // The generator
 
-function checkedOptions(opts: StagingGeneratorOptions): { rows: number; seed: number; start: bigint; keySpace: number } {
+interface CheckedOptions {
+  rows: number;
+  seed: number;
+  start: bigint;
+  keySpace: number;
+}
+
+function checkedOptions(opts: StagingGeneratorOptions): CheckedOptions {
   if (!Number.isSafeInteger(opts.rows) || opts.rows < 0) throw new RangeError(`rows must be a non-negative integer (got ${opts.rows})`);
   const seed = opts.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer (got ${seed})`);
@@ -380,26 +416,29 @@ function checkedOptions(opts: StagingGeneratorOptions): { rows: number; seed: nu
   return { rows: opts.rows, seed: seed >>> 0, start: parseDatetime6(opts.startAt ?? DEFAULT_START_AT), keySpace };
 }
 
-export function* generateStagingRows(opts: StagingGeneratorOptions): Generator<GeneratedStagingRow, void, undefined> {
-  // Validated eagerly by the caller's first next(); a generator body runs only when iterated.
-  const { rows, seed, start, keySpace } = checkedOptions(opts);
-  const r = new Rng(seed);
-  const clock = new StagingClock(start);
-  for (let i = 0; i < rows; i++) {
+/**
+ * The rows, lazily: options are checked when called (so a bad option throws here, not at the first next()), and each
+ * row is built only when the consumer asks for it.
+ */
+export function generateStagingRows(opts: StagingGeneratorOptions): Generator<GeneratedStagingRow, void, undefined> {
+  return rowsFrom(checkedOptions(opts));
+}
+
+function* rowsFrom(o: CheckedOptions): Generator<GeneratedStagingRow, void, undefined> {
+  const r = new Rng(o.seed);
+  const clock = new StagingClock(o.start);
+  for (let i = 0; i < o.rows; i++) {
     const src_updated_at = clock.next(r);
-    const b = baseProduct(seed, r.int(0, keySpace - 1));
-    // Most repeats carry the key's base data (normalising to "unchanged"); some change the price or the colour.
-    const cents = r.chance(0.25) ? Math.max(100, Math.round((b.priceCents * r.int(60, 100)) / 1000) * 10) : b.priceCents;
-    const color = r.chance(0.1) ? r.pick(COLORS) : b.color;
-    const row: MutableRow = {
+    const b = baseProduct(o.seed, r.int(0, o.keySpace - 1));
+    const row: GeneratedStagingRow = {
       brand_code: messyKey(r, b.brand),
       sku: messyKey(r, b.sku),
-      name: messyName(r, b),
-      category: messyCategory(r, b.category),
-      price: messyPrice(r, cents),
-      status: messyStatus(r),
-      attributes: messyAttributes(r, b, color),
-      tags: messyTags(r, b.tags),
+      name: messyName(r, b, r.chance(DRIFT.name)),
+      category: messyCategory(r, b.category, r.chance(DRIFT.category)),
+      price: messyPrice(r, b, r.chance(DRIFT.price)),
+      status: messyStatus(r, b, r.chance(DRIFT.status)),
+      attributes: messyAttributes(r, b, r.chance(DRIFT.attributes)),
+      tags: messyTags(r, b, r.chance(DRIFT.tags)),
       src_updated_at,
     };
     if (r.chance(BAD_ROW_RATE)) r.pick(BAD_ROW_KINDS).apply(r, row);

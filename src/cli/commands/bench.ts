@@ -1,0 +1,70 @@
+import { cpus, totalmem } from 'node:os';
+import { intOption, parse } from '../args';
+import { runReferenceUpsert } from '../../bench/referenceSql';
+import { dropDatabase, ensureDatabase } from '../../db/connection';
+import { describeDatabase, parseDatabaseUrl, withDatabase } from '../../db/databaseUrl';
+import { migrateLatest } from '../../db/migrate';
+import { seedStaging } from '../../demo/seedStaging';
+import { connectClient, loadTemporalSettings } from '../../temporal/connection';
+import { openDatabase } from '../context';
+import { print, say } from '../output';
+import { followSync, startSync } from '../startSync';
+import { withInProcessWorker } from '../withWorker';
+
+const USAGE = 'product-etl bench --rows N [--limit 1000] [--keep]';
+const TARGET_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
+
+const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Measures the sync against the reference limit of this database: N generated staging rows in a database of the
+ * benchmark's own (<db>_bench, dropped afterwards unless --keep), a full sync through Temporal at the given batch
+ * size, then the same rows through one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE.
+ */
+export async function benchCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { rows: { type: 'string' }, limit: { type: 'string' }, keep: { type: 'boolean' } }, USAGE);
+  const rows = intOption('rows', (values.rows as string | undefined) ?? '100000', 1, 10_000_000) as number;
+  const batchSize = intOption('limit', (values.limit as string | undefined) ?? '1000', 1, 10_000) as number;
+  const base = parseDatabaseUrl();
+  const settingsDb = withDatabase(base, `${base.database}_bench`.slice(0, 64));
+  const temporal = { ...loadTemporalSettings(), taskQueue: `product-etl-bench-${process.pid}` };
+  await dropDatabase(settingsDb);
+  await ensureDatabase(settingsDb);
+  const { knex } = await openDatabase(settingsDb);
+  const client = await connectClient(temporal);
+  try {
+    await migrateLatest(knex);
+    say(`Seeding ${fmt(rows)} staging rows into ${describeDatabase(settingsDb)} ...`);
+    const seeded = await seedStaging(knex, { rows });
+    say(`  seeded in ${(seeded.elapsedMs / 1000).toFixed(1)}s`);
+
+    say(`Sync through Temporal (${temporal.address}), batch size ${batchSize} ...`);
+    const started = performance.now();
+    const summary = await withInProcessWorker(temporal, knex, client, async () => {
+      const handle = await startSync(client, temporal.taskQueue, { batchSize }, `product-sync-bench-${process.pid}`);
+      return followSync(handle, say, 5000);
+    });
+    const syncMs = performance.now() - started;
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+    for (const t of TARGET_TABLES) await knex.raw(`TRUNCATE TABLE ${t}`);
+    say('Reference: one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE over the same rows ...');
+    const reference = await runReferenceUpsert(knex);
+
+    const syncRate = rate(summary.rowsRead, syncMs);
+    const refRate = rate(rows, reference.elapsedMs);
+    print([
+      `Benchmark: ${fmt(rows)} staging rows, batch size ${batchSize}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+      `  sync (Temporal)     ${(syncMs / 1000).toFixed(2)}s  ${fmt(syncRate)} rows/s  ${(summary.batches / (syncMs / 1000)).toFixed(1)} batches/s  peak RSS ${peakRssMb} MB (worker + client in one process)`,
+      `                      inserted ${fmt(summary.counts.inserted)} updated ${fmt(summary.counts.updated)} unchanged ${fmt(summary.counts.unchanged)} stale ${fmt(summary.counts.stale)} rejected ${fmt(summary.counts.rejected)}`,
+      `  reference statement ${(reference.elapsedMs / 1000).toFixed(2)}s  ${fmt(refRate)} rows/s  (${fmt(reference.rows)} rows affected)`,
+      `  ratio               ${(syncRate / refRate).toFixed(2)} of the single statement's rate`,
+    ].join('\n'));
+    return 0;
+  } finally {
+    await client.connection.close();
+    await knex.destroy();
+    if (!values.keep) await dropDatabase(settingsDb);
+  }
+}
