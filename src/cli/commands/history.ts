@@ -6,7 +6,7 @@ import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
 import { ConfigError } from '../../errors';
 import { connectClient, loadTemporalSettings } from '../../temporal/connection';
 import { parse } from '../args';
-import { print, say } from '../output';
+import { say } from '../output';
 
 const USAGE = 'product-etl history <workflow-id> [--run-id R] > history.json';
 
@@ -132,7 +132,10 @@ export async function historyCommand(argv: string[]): Promise<number> {
       }
       throw err;
     }
-    print(historyToCliJson(history));
+    // Written with a callback and awaited: bin/product-etl.js calls process.exit() when the command returns, and
+    // stdout to a pipe is asynchronous in Node, so a large history would otherwise be cut off (at 64 KiB).
+    const text = historyToCliJson(history) + '\n';
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
     say(`Wrote ${history.events?.length ?? 0} events of ${workflowId}${runId ? ` run ${runId}` : ' (latest run)'}.`);
     return 0;
   } finally {

@@ -281,7 +281,7 @@ async function trigger(handle: ScheduleHandle): Promise<number> {
     throw err instanceof ScheduleNotFoundError ? notFound(handle.scheduleId, err) : err;
   }
   // The server takes the action asynchronously; wait a little to name the run it started.
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 40; i++) {
     const d = await handle.describe();
     if (d.info.numActionsTaken > before.info.numActionsTaken) {
       const started = d.info.recentActions[d.info.recentActions.length - 1]?.action.workflow;
