@@ -10,7 +10,8 @@ if (!fs.existsSync(entry)) {
 }
 require(entry)
   .main(process.argv.slice(2))
-  .then((code) => process.exit(code))
+  // Exit only once stdout has drained: a plain process.exit() cuts piped output (e.g. `history ... > file`) at 64 KiB.
+  .then((code) => process.stdout.write('', () => process.exit(code)))
   .catch((err) => {
     process.stderr.write('error: ' + (err && err.message ? err.message : String(err)) + '\n');
     process.exit(1);

@@ -27,7 +27,8 @@ export interface ProductSyncInput {
   maxBatchesPerRun?: number;
 }
 
-export type RunState = 'starting' | 'running' | 'paused' | 'cancelling' | 'finished';
+/** `pausing`: a pause was asked for and the batch in flight is still committing; `paused`: nothing is running. */
+export type RunState = 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'finished';
 
 export interface SyncProgress {
   state: RunState;

@@ -112,9 +112,10 @@ export async function productSyncWorkflow(input: ProductSyncInput = {}, continue
   let paused = continued?.paused ?? false;
   let runState: RunState = continued ? 'running' : 'starting';
   let cancelRequested = false;
+  let waitingWhilePaused = false;
 
   const progress = (): SyncProgress => ({
-    state: paused && runState === 'running' ? 'paused' : runState,
+    state: paused && runState === 'running' ? (waitingWhilePaused ? 'paused' : 'pausing') : runState,
     dryRun: options.dryRun,
     cursor: state?.cursor ?? null,
     endCursor: state?.plan.end ?? null,
@@ -204,8 +205,13 @@ export async function productSyncWorkflow(input: ProductSyncInput = {}, continue
     let done = !s.plan.end || compareCursors(s.cursor, s.plan.end) >= 0;
     while (!done) {
       if (paused) {
+        waitingWhilePaused = true;
         showDetails();
-        await wf.condition(() => !paused); // no worker slot is held while waiting; a cancel ends the wait
+        try {
+          await wf.condition(() => !paused); // no worker slot is held while waiting; a cancel ends the wait
+        } finally {
+          waitingWhilePaused = false;
+        }
       }
       if (cancelRequested) throw new wf.CancelledFailure('cancelled');
       const batchSize = pendingBatchSize;
@@ -242,6 +248,9 @@ export async function productSyncWorkflow(input: ProductSyncInput = {}, continue
       runState = 'finished';
       showDetails();
       const result = summary('cancelled');
+      // A Cancelled close carries no details to the client, so the summary also goes into the memo, where
+      // `describe()` and the UI show it. Patched: histories of cancelled runs from before this change replay as they were.
+      if (wf.patched('cancel-summary-in-memo')) wf.upsertMemo({ summary: result });
       wf.log.info('product sync cancelled after the batch in flight', { batches: result.batches, cursor: result.finalCursor });
       throw new wf.CancelledFailure(`Cancelled after ${result.batches} batch(es); the watermark is at the last committed batch.`, [result]);
     }
