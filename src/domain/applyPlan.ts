@@ -1,9 +1,8 @@
 import { compareCursors, Cursor } from './cursor';
-import { computeDataVersion } from './dataVersion';
 import { normalizeProduct } from './normalizer';
 import { OutcomeCounts, zeroCounts } from './outcome';
-import { fieldValue, productKey, StoredProduct, toStoredProduct } from './storedProduct';
-import { JsonObject, NormalizeResult, PRODUCT_FIELDS, ProductField, RejectReason, StagingRow } from './types';
+import { fieldsJson, productKey, StoredProduct, toStoredProduct } from './storedProduct';
+import { NormalizeResult, PRODUCT_FIELDS, ProductField, RejectReason, StagingRow } from './types';
 
 export interface ChangeEntry {
   key: string;
@@ -11,8 +10,10 @@ export interface ChangeEntry {
   sku: string;
   change_type: 'INSERT' | 'UPDATE';
   changed_fields: ProductField[];
-  before: JsonObject | null;
-  after: JsonObject;
+  /** Stable JSON text of the changed fields' old values; null for INSERT. */
+  before: string | null;
+  /** Stable JSON text of the changed fields' new values; the whole record for INSERT. */
+  after: string;
   old_data_version: string | null;
   new_data_version: string;
   staging_id: string;
@@ -98,8 +99,8 @@ export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMa
     const p = normalized.product;
     const key = productKey(p.brand_code, p.sku);
     const rowCursor: Cursor = { at: row.src_updated_at, id: row.id };
-    const version = computeDataVersion(p);
-    const next = toStoredProduct(p, version, rowCursor);
+    const next = toStoredProduct(p, rowCursor);
+    const version = next.data_version;
     const before = current(key);
 
     if (!before) {
@@ -124,14 +125,10 @@ export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMa
   return { counts, writes, changes, rejects };
 }
 
+const ALL_FIELDS_SORTED: readonly ProductField[] = [...PRODUCT_FIELDS].sort();
+
 function sameField(a: StoredProduct, b: StoredProduct, f: ProductField): boolean {
   return a[f] === b[f];
-}
-
-function pick(p: StoredProduct, fields: readonly ProductField[]): JsonObject {
-  const out: JsonObject = {};
-  for (const f of fields) out[f] = fieldValue(p, f);
-  return out;
 }
 
 function changeEntry(
@@ -149,8 +146,8 @@ function changeEntry(
     sku: after.sku,
     change_type: type,
     changed_fields: sorted,
-    before: before ? pick(before, sorted) : null,
-    after: pick(after, type === 'INSERT' ? PRODUCT_FIELDS : sorted),
+    before: before ? fieldsJson(before, sorted) : null,
+    after: fieldsJson(after, type === 'INSERT' ? ALL_FIELDS_SORTED : sorted),
     old_data_version: before?.data_version ?? null,
     new_data_version: after.data_version as string,
     staging_id: row.id,

@@ -15,7 +15,7 @@ class Token {
  * Non-finite numbers and non-JSON values throw instead of silently becoming `null` as JSON.stringify would:
  * a hash over a value that is not what was stored would be a silent bug.
  */
-export function stableStringify(value: JsonValue): string {
+function stableStringifyIterative(value: JsonValue): string {
   const out: string[] = [];
   const stack: Array<JsonValue | Token> = [value];
   while (stack.length > 0) {
@@ -56,4 +56,51 @@ export function stableStringify(value: JsonValue): string {
     }
   }
   return out.join('');
+}
+
+/** Past this depth the recursive writer hands over to the iterative one, so no input can overflow the stack. */
+const RECURSION_LIMIT = 200;
+
+/**
+ * Stable JSON of `value`. The recursive writer is the fast path (the sync calls this for every row); documents
+ * nested deeper than RECURSION_LIMIT are finished by the iterative writer above. Both produce identical text.
+ */
+export function stableStringify(value: JsonValue): string {
+  return write(value, 0);
+}
+
+function write(item: JsonValue, depth: number): string {
+  if (depth > RECURSION_LIMIT) return stableStringifyIterative(item);
+  if (item === null) return 'null';
+  switch (typeof item) {
+    case 'string':
+      return JSON.stringify(item);
+    case 'boolean':
+      return item ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(item)) throw new RangeError(`stableStringify: non-finite number ${String(item)}`);
+      return JSON.stringify(item);
+    case 'object': {
+      if (Array.isArray(item)) {
+        let out = '[';
+        for (let i = 0; i < item.length; i++) {
+          const element: unknown = item[i];
+          if (element === undefined) throw new TypeError(`stableStringify: array hole or undefined at index ${i}`);
+          out += (i > 0 ? ',' : '') + write(element as JsonValue, depth + 1);
+        }
+        return out + ']';
+      }
+      const keys = Object.keys(item).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const member: unknown = item[key];
+        if (member === undefined) throw new TypeError(`stableStringify: undefined member ${JSON.stringify(key)}`);
+        out += (i > 0 ? ',' : '') + JSON.stringify(key) + ':' + write(member as JsonValue, depth + 1);
+      }
+      return out + '}';
+    }
+    default:
+      throw new TypeError(`stableStringify: not a JSON value (${typeof item})`);
+  }
 }

@@ -1,3 +1,4 @@
+import { dataVersionFromStableParts } from './dataVersion';
 import { stableStringify } from './stableJson';
 import type { Cursor } from './cursor';
 import type { JsonValue, NormalizedProduct, ProductField } from './types';
@@ -19,7 +20,10 @@ export interface StoredProduct {
   source: Cursor | null;
 }
 
-export function toStoredProduct(p: NormalizedProduct, dataVersion: string, source: Cursor): StoredProduct {
+/** The product a normalised row becomes, with its data_version; attributes and tags are serialised once here. */
+export function toStoredProduct(p: NormalizedProduct, source: Cursor): StoredProduct & { data_version: string } {
+  const attributesJson = stableStringify(p.attributes);
+  const tagsJson = stableStringify(p.tags);
   return {
     brand_code: p.brand_code,
     sku: p.sku,
@@ -27,11 +31,29 @@ export function toStoredProduct(p: NormalizedProduct, dataVersion: string, sourc
     category: p.category,
     price: p.price,
     status: p.status,
-    attributes: stableStringify(p.attributes),
-    tags: stableStringify(p.tags),
-    data_version: dataVersion,
+    attributes: attributesJson,
+    tags: tagsJson,
+    data_version: dataVersionFromStableParts({ ...p, attributesJson, tagsJson }),
     source,
   };
+}
+
+/**
+ * The field as stable JSON text, for change-log `before`/`after`. Attributes and tags that the sync wrote are
+ * already stable JSON; a legacy product's (data_version NULL) may be anything, so those are re-serialised.
+ */
+export function fieldJson(p: StoredProduct, field: ProductField): string {
+  const raw = p[field];
+  if (raw === null) return 'null';
+  if ((field === 'attributes' || field === 'tags') && p.data_version === null) return stableStringify(fieldValue(p, field));
+  return field === 'attributes' || field === 'tags' ? raw : JSON.stringify(raw);
+}
+
+/** Stable JSON of {field: value} for the given fields, which must be sorted. */
+export function fieldsJson(p: StoredProduct, sortedFields: readonly ProductField[]): string {
+  let out = '{';
+  for (let i = 0; i < sortedFields.length; i++) out += (i > 0 ? ',' : '') + JSON.stringify(sortedFields[i]) + ':' + fieldJson(p, sortedFields[i]);
+  return out + '}';
 }
 
 /** The field as it appears in a change-log `before`/`after` object: JSON values for attributes and tags. */

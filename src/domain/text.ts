@@ -10,8 +10,12 @@ const WHITESPACE_RUN = /\s+/g;
  * NFKC first, so compatibility spaces (U+3000, NBSP) and full-width forms become their plain forms
  * before white space is collapsed. `\s` also matches U+FEFF, so a byte-order mark is treated as white space.
  */
+/** Printable ASCII words separated by single spaces: NFKC leaves it as is and there is no white space to fix. */
+const ALREADY_NORMAL = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 export function normalizeText(x: string | null | undefined): string | null {
   if (x === null || x === undefined) return null;
+  if (ALREADY_NORMAL.test(x)) return x; // the common case, and the hot path of every batch
   // String.prototype.trim strips exactly the characters `\s` matches, so one regex definition governs both steps.
   const out = x.normalize('NFKC').replace(WHITESPACE_RUN, ' ').trim();
   return out === '' ? null : out;

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { ChangeEntry } from '../../domain/applyPlan';
-import { stableStringify } from '../../domain/stableJson';
 import { insertInChunks } from './chunkedInsert';
 
 export interface RunIdentity {
@@ -20,8 +19,8 @@ export const changeLogStore = {
         sku: c.sku,
         change_type: c.change_type,
         changed_fields: JSON.stringify(c.changed_fields),
-        before: c.before === null ? null : stableStringify(c.before),
-        after: stableStringify(c.after),
+        before: c.before,
+        after: c.after,
         old_data_version: c.old_data_version,
         new_data_version: c.new_data_version,
         staging_id: c.staging_id,
