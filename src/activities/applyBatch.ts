@@ -2,7 +2,8 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { ChangeEntry, keysOf, planBatch, prepareRows, RejectEntry } from '../domain/applyPlan';
-import { compareCursors, cursorEquals, formatCursor, START_CURSOR } from '../domain/cursor';
+import { compareCursors, Cursor, cursorEquals, formatCursor, START_CURSOR } from '../domain/cursor';
+import type { OutcomeCounts } from '../domain/outcome';
 import type { StagingRow } from '../domain/types';
 import { batchLogStore } from '../db/stores/batchLogStore';
 import { changeLogStore } from '../db/stores/changeLogStore';
@@ -36,6 +37,28 @@ function sampleOf(changes: readonly ChangeEntry[], rejects: readonly RejectEntry
   };
 }
 
+/** Where a batch ends: its last row, or where it started when it read nothing. */
+function batchEnd(input: ApplyBatchInput, rows: readonly StagingRow[]): Cursor {
+  const last = rows[rows.length - 1];
+  return last ? { at: last.src_updated_at, id: last.id } : input.from;
+}
+
+/** The result both the real and the dry-run path return. The batch that reaches the run's end cursor is its last. */
+function batchResult(input: ApplyBatchInput, rows: readonly StagingRow[], counts: OutcomeCounts, elapsedMs: number, sample?: DryRunSample): ApplyBatchResult {
+  const to = batchEnd(input, rows);
+  return {
+    from: input.from,
+    to,
+    rowsRead: rows.length,
+    counts,
+    done: rows.length < input.batchSize || compareCursors(to, input.end) >= 0,
+    elapsedMs,
+    alreadyCommitted: false,
+    finishedAt: new Date().toISOString(),
+    ...(sample ? { sample } : {}),
+  };
+}
+
 /**
  * One batch: read the next rows after `from`, apply them in memory by the rules of spec section 6, and write
  * products, change log, rejects and the watermark advance in one transaction; a handful of statements per batch,
@@ -61,7 +84,7 @@ export function createApplyBatch({ knex, logger }: ActivityDeps) {
             logger.info('batch already committed by an earlier attempt; returning its outcome', { from: formatCursor(input.from) });
             return {
               ...committed,
-              done: cursorEquals(committed.to, input.end) || committed.rowsRead < input.batchSize,
+              done: compareCursors(committed.to, input.end) >= 0 || committed.rowsRead < input.batchSize,
               alreadyCommitted: true,
               finishedAt: new Date().toISOString(),
             };
@@ -75,7 +98,7 @@ export function createApplyBatch({ knex, logger }: ActivityDeps) {
         }
         heartbeat();
         const rows = await stagingRepository.fetchBatch(trx, input.from, input.end, input.batchSize);
-        const to = rows.length > 0 ? { at: rows[rows.length - 1].src_updated_at, id: rows[rows.length - 1].id } : input.from;
+        const to = batchEnd(input, rows);
         const plan = await planAgainstDatabase(trx, rows);
         heartbeat();
         const productIds = await productStore.upsert(trx, [...plan.writes.values()]);
@@ -84,16 +107,7 @@ export function createApplyBatch({ knex, logger }: ActivityDeps) {
         await watermarkStore.set(trx, to, owner);
         await batchLogStore.record(trx, owner, { from: input.from, to, rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs() });
         faultPoint('before-commit');
-        return {
-          from: input.from,
-          to,
-          rowsRead: rows.length,
-          counts: plan.counts,
-          done: rows.length < input.batchSize || compareCursors(to, input.end) >= 0,
-          elapsedMs: elapsedMs(),
-          alreadyCommitted: false,
-          finishedAt: new Date().toISOString(),
-        };
+        return batchResult(input, rows, plan.counts, elapsedMs());
       }).then((result) => {
         faultPoint('after-commit');
         return result;
@@ -113,17 +127,6 @@ async function planAgainstDatabase(db: Knex | Knex.Transaction, rows: StagingRow
 
 async function dryRunBatch(knex: Knex, input: ApplyBatchInput, elapsedMs: () => number): Promise<ApplyBatchResult> {
   const rows = await stagingRepository.fetchBatch(knex, input.from, input.end, input.batchSize);
-  const to = rows.length > 0 ? { at: rows[rows.length - 1].src_updated_at, id: rows[rows.length - 1].id } : input.from;
   const plan = await planAgainstDatabase(knex, rows);
-  return {
-    from: input.from,
-    to,
-    rowsRead: rows.length,
-    counts: plan.counts,
-    done: rows.length < input.batchSize || compareCursors(to, input.end) >= 0,
-    elapsedMs: elapsedMs(),
-    alreadyCommitted: false,
-    finishedAt: new Date().toISOString(),
-    sample: sampleOf(plan.changes, plan.rejects),
-  };
+  return batchResult(input, rows, plan.counts, elapsedMs(), sampleOf(plan.changes, plan.rejects));
 }
