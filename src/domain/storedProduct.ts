@@ -69,4 +69,8 @@ export function fieldValue(p: StoredProduct, field: ProductField): JsonValue {
   return raw;
 }
 
-export const productKey = (brandCode: string, sku: string): string => `${brandCode}\u0000${sku}`;
+/**
+ * One string per (brand_code, sku). Length-prefixed, because normalised text may contain any character (NUL
+ * included), so no separator alone could keep ('a\0b', 'c') and ('a', 'b\0c') apart.
+ */
+export const productKey = (brandCode: string, sku: string): string => `${brandCode.length}:${brandCode}${sku}`;

@@ -199,7 +199,7 @@ describe('cancel', () => {
     const upToWatermark = (await readStaging(e.db.knex)).filter((row) => compareCursors({ at: row.src_updated_at, id: row.id }, wm) <= 0);
     const expected = runOracle(upToWatermark).products;
     expect(products.size).toBe(expected.length);
-    for (const p of expected) expect(products.get(`${p.brand_code}|${p.sku}`)).toEqual(p);
+    for (const p of expected) expect(products.get(JSON.stringify([p.brand_code, p.sku]))).toEqual(p);
     for (const p of products.values()) expect(compareCursors({ at: p.src_updated_at, id: p.source_id }, wm)).toBeLessThanOrEqual(0);
     const [{ n: locks }] = await e.db.knex('etl_run_lock').count({ n: '*' });
     expect(Number(locks)).toBe(0); // the lock is released
@@ -259,7 +259,7 @@ describe('schedule', () => {
 
       const d = await e.worker.client.schedule.getHandle(scheduleId).describe();
       expect(d.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 600_000 });
-      expect(d.action).toMatchObject({ workflowType: 'productSyncWorkflow', taskQueue: e.worker.taskQueue, workflowId: prefix, args: [{ batchSize: 500 }], staticSummary: 'products sync · batch 500' });
+      expect(d.action).toMatchObject({ workflowType: 'productSyncWorkflow', taskQueue: e.worker.taskQueue, workflowId: prefix, args: [{ batchSize: 500 }], staticSummary: 'products sync · batch 500 · lookback 15m' });
       expect(d.state).toMatchObject({ paused: false, note: 'ops test' });
 
       const triggered = await cli(scheduleCommand, ['trigger', ...S]);

@@ -27,7 +27,7 @@ function newer(a: { at: string; id: string }, b: { at: string; id: string }): bo
 
 export function runOracle(rowsInAnyOrder: StagingRow[], initial: OracleProduct[] = []): OracleResult {
   const rows = [...rowsInAnyOrder].sort((x, y) => (x.src_updated_at !== y.src_updated_at ? (x.src_updated_at < y.src_updated_at ? -1 : 1) : Number(BigInt(x.id) - BigInt(y.id))));
-  const products = new Map<string, OracleProduct>(initial.map((p) => [`${p.brand_code}|${p.sku}`, p]));
+  const products = new Map<string, OracleProduct>(initial.map((p) => [JSON.stringify([p.brand_code, p.sku]), p]));
   const out: OracleResult = { products: [], changes: [], rejects: [], counts: { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 } };
   for (const row of rows) {
     const n = normalizeProduct(row);
@@ -37,7 +37,7 @@ export function runOracle(rowsInAnyOrder: StagingRow[], initial: OracleProduct[]
       continue;
     }
     const p = n.product;
-    const key = `${p.brand_code}|${p.sku}`;
+    const key = JSON.stringify([p.brand_code, p.sku]);
     const next: OracleProduct = {
       brand_code: p.brand_code, sku: p.sku, name: p.name, category: p.category, price: p.price, status: p.status,
       attributes: stableStringify(p.attributes), tags: stableStringify(p.tags), data_version: computeDataVersion(p),

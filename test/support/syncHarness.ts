@@ -43,7 +43,7 @@ export async function readStaging(knex: Knex): Promise<StagingRow[]> {
 export async function actualState(knex: Knex) {
   const s = await snapshot(knex);
   return {
-    products: new Map(s.products.map((p) => [`${p.brand_code}|${p.sku}`, { ...p, source_id: String(p.source_id), src_updated_at: normalizeDatetime6(p.src_updated_at) }])),
+    products: new Map(s.products.map((p) => [JSON.stringify([p.brand_code, p.sku]), { ...p, source_id: String(p.source_id), src_updated_at: normalizeDatetime6(p.src_updated_at) }])),
     changes: s.changeLog.map((c) => ({ staging_id: String(c.staging_id), change_type: c.change_type, brand_code: c.brand_code, sku: c.sku, changed_fields: JSON.parse(c.changed_fields), new_data_version: c.new_data_version })),
     rejects: s.rejects.map((r) => ({ staging_id: String(r.staging_id), reason_code: r.reason_code })),
     watermark: s.watermark,
@@ -52,5 +52,5 @@ export async function actualState(knex: Knex) {
 
 export async function expectedState(knex: Knex) {
   const o = runOracle(await readStaging(knex));
-  return { ...o, products: new Map(o.products.map((p) => [`${p.brand_code}|${p.sku}`, p])) };
+  return { ...o, products: new Map(o.products.map((p) => [JSON.stringify([p.brand_code, p.sku]), p])) };
 }
