@@ -1,17 +1,19 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { ChangeEntry, keysOf, planBatch, prepareRows, RejectEntry } from '../domain/applyPlan';
+import { setImmediate as ioTurn } from 'node:timers/promises';
+import { ChangeEntry, keysOf, planBatch, PreparedRow, prepareRows, RejectEntry } from '../domain/applyPlan';
 import { compareCursors, Cursor, cursorEquals, formatCursor, START_CURSOR } from '../domain/cursor';
 import type { OutcomeCounts } from '../domain/outcome';
 import type { StagingRow } from '../domain/types';
 import { batchLogStore } from '../db/stores/batchLogStore';
 import { changeLogStore } from '../db/stores/changeLogStore';
-import { productStore } from '../db/stores/productStore';
+import { IdAllocation, productStore, readIdAllocation } from '../db/stores/productStore';
 import { rejectStore } from '../db/stores/rejectStore';
 import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
+import { BatchPrefetcher, FetchedBatch } from './batchPrefetcher';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType } from './failures';
 
@@ -65,7 +67,18 @@ function batchResult(input: ApplyBatchInput, rows: readonly StagingRow[], counts
  * none per row. Temporal may run this more than once (a worker dies after the commit, an attempt outlives its
  * timeout): the watermark row, locked first, fences the batch, so a repeated attempt returns what was committed.
  */
-export function createApplyBatch({ knex, logger }: ActivityDeps) {
+export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
+  const prefetcher = config.prefetch === false ? undefined : new BatchPrefetcher(knex);
+  let idAllocation: Promise<IdAllocation> | undefined;
+
+  /** This batch's rows: the prefetched read when there is one for exactly this range, else a read of its own. */
+  async function readBatch(db: Knex.Transaction, input: ApplyBatchInput): Promise<FetchedBatch> {
+    const prefetched = await prefetcher?.take(input);
+    if (prefetched) return prefetched;
+    const rows = await stagingRepository.fetchBatch(db, input.from, input.end, input.batchSize);
+    return { rows, prepared: prepareRows(rows) };
+  }
+
   return async function applyBatch(input: ApplyBatchInput): Promise<ApplyBatchResult> {
     if (!Number.isInteger(input.batchSize) || input.batchSize < 1 || input.batchSize > 10_000) {
       throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `batchSize must be 1..10000 (got ${input.batchSize})`, nonRetryable: true });
@@ -73,8 +86,14 @@ export function createApplyBatch({ knex, logger }: ActivityDeps) {
     const started = process.hrtime.bigint();
     const elapsedMs = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
     const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
+    const run = { workflowId: input.workflowId, runId: input.runId };
     try {
       if (input.dryRun) return await dryRunBatch(knex, input, elapsedMs);
+      idAllocation ??= readIdAllocation(knex).catch((err: unknown) => {
+        idAllocation = undefined;
+        throw err;
+      });
+      const ids = await idAllocation;
       return await knex.transaction(async (trx) => {
         const watermark = await watermarkStore.lock(trx);
         const at = watermark.cursor ?? START_CURSOR;
@@ -97,15 +116,25 @@ export function createApplyBatch({ knex, logger }: ActivityDeps) {
           });
         }
         heartbeat();
-        const rows = await stagingRepository.fetchBatch(trx, input.from, input.end, input.batchSize);
+        const { rows, prepared } = await readBatch(trx, input);
         const to = batchEnd(input, rows);
-        const plan = await planAgainstDatabase(trx, rows);
+        if (prefetcher && rows.length === input.batchSize && compareCursors(to, input.end) < 0) prefetcher.start({ ...input, from: to });
+        const plan = await planAgainstDatabase(trx, prepared);
         heartbeat();
-        const productIds = await productStore.upsert(trx, [...plan.writes.values()]);
-        await changeLogStore.insert(trx, plan.changes, productIds, { workflowId: input.workflowId, runId: input.runId });
-        await rejectStore.insert(trx, plan.rejects, { workflowId: input.workflowId, runId: input.runId });
-        await watermarkStore.set(trx, to, owner);
-        await batchLogStore.record(trx, owner, { from: input.from, to, rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs() });
+        // The statements go out in this order on the transaction's connection; the products upsert is sent first
+        // and the change log's JSON is escaped while the server runs it.
+        const productIds = productStore.upsert(trx, [...plan.writes.values()], ids);
+        // Handled below; this keeps a failure during the next turn from counting as an unhandled rejection.
+        productIds.catch(() => undefined);
+        await ioTurn();
+        const rejected = rejectStore.insert(trx, plan.rejects, run);
+        const changes = changeLogStore.render(plan.changes, run);
+        await Promise.all([
+          productIds.then((known) => changeLogStore.insert(trx, changes, known)),
+          rejected,
+          watermarkStore.set(trx, to, owner),
+          batchLogStore.record(trx, owner, { from: input.from, to, rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs() }),
+        ]);
         faultPoint('before-commit');
         return batchResult(input, rows, plan.counts, elapsedMs());
       }).then((result) => {
@@ -119,14 +148,13 @@ export function createApplyBatch({ knex, logger }: ActivityDeps) {
 }
 
 /** One read of the existing products for the batch's keys, then the rules applied in memory. */
-async function planAgainstDatabase(db: Knex | Knex.Transaction, rows: StagingRow[]) {
-  const prepared = prepareRows(rows);
+async function planAgainstDatabase(db: Knex | Knex.Transaction, prepared: PreparedRow[]) {
   const existing = await productStore.findByKeys(db, keysOf(prepared));
   return planBatch(prepared, existing);
 }
 
 async function dryRunBatch(knex: Knex, input: ApplyBatchInput, elapsedMs: () => number): Promise<ApplyBatchResult> {
   const rows = await stagingRepository.fetchBatch(knex, input.from, input.end, input.batchSize);
-  const plan = await planAgainstDatabase(knex, rows);
+  const plan = await planAgainstDatabase(knex, prepareRows(rows));
   return batchResult(input, rows, plan.counts, elapsedMs(), sampleOf(plan.changes, plan.rejects));
 }

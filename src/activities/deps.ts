@@ -5,6 +5,8 @@ import type { Logger } from './logger';
 export interface ActivityConfig {
   /** Pipeline name for the run lock and search attributes. */
   pipeline: string;
+  /** Read and normalise the next batch while the current one writes (default true). */
+  prefetch?: boolean;
 }
 
 export interface ActivityDeps {

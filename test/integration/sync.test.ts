@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/activities/logger';
 import { START_CURSOR } from '../../src/domain/cursor';
 import { startSync } from '../../src/cli/startSync';
 import { actualState, createSyncEnv, expectedState, SyncEnv } from '../support/syncHarness';
-import { insertStaging, snapshot, tableFingerprint } from '../support/testDatabase';
+import { insertStaging, misattributedChanges, snapshot, tableFingerprint } from '../support/testDatabase';
 import { uniqueId } from '../support/temporalTestEnv';
 
 const byStagingId = <T extends { staging_id: string }>(xs: T[]) => [...xs].sort((a, b) => Number(BigInt(a.staging_id) - BigInt(b.staging_id)));
@@ -37,6 +37,7 @@ describe('product sync', () => {
     expect(actual.products.size).toBe(expected.products.size);
     for (const [key, p] of expected.products) expect(actual.products.get(key)).toEqual(p);
     expect(byStagingId(actual.changes)).toEqual(byStagingId(expected.changes));
+    expect(await misattributedChanges(e.db.knex)).toBe(0);
     expect(byStagingId(actual.rejects)).toEqual(byStagingId(expected.rejects));
     expect(actual.watermark).toEqual({ last_processed_at: summary.endCursor!.at, last_processed_id: summary.endCursor!.id });
   });
@@ -47,6 +48,7 @@ describe('product sync', () => {
       const e = await env(`bs${batchSize}`, { rows: 250, seed: 11, keySpace: 60 });
       const summary = await e.sync({ batchSize });
       expect(summary.batches).toBe(Math.ceil(250 / batchSize)); // the batch that reaches the end cursor is the last
+      expect(await misattributedChanges(e.db.knex)).toBe(0);
       const s = await snapshot(e.db.knex);
       results.push({ products: s.products, changeLog: s.changeLog, rejects: s.rejects.map(({ staging_id, reason_code }) => ({ staging_id, reason_code })), counts: summary.counts });
     }

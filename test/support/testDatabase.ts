@@ -81,3 +81,11 @@ export async function tableFingerprint(knex: Knex): Promise<Record<string, strin
   }
   return out;
 }
+
+/** Change-log rows whose product_id is not the id of the product with their (brand_code, sku): must be none. */
+export async function misattributedChanges(knex: Knex): Promise<number> {
+  const [[{ n }]] = await knex.raw(
+    'SELECT COUNT(*) AS n FROM product_change_log c LEFT JOIN products p ON p.id = c.product_id AND p.brand_code = c.brand_code AND p.sku = c.sku WHERE p.id IS NULL',
+  );
+  return Number(n);
+}

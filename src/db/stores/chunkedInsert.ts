@@ -1,9 +1,11 @@
+import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS } from '../sql/multiRowInsert';
+
+export { MAX_STATEMENT_ROWS };
+
 /**
- * Multi-row INSERTs split so that one statement stays well under max_allowed_packet (16 MB by default on MariaDB,
- * 64 MB on MySQL 8) even when rows carry megabyte-sized JSON, and under a row cap that keeps statements quick to parse.
+ * Multi-row INSERTs through knex, split by the same limits as the sync's hand-built statements (src/db/sql): for the
+ * seeding tools, where knex's convenience matters more than its compile time.
  */
-export const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
-export const MAX_STATEMENT_ROWS = 1000;
 
 function approxBytes(row: Record<string, unknown>): number {
   let n = 16;

@@ -1,19 +1,32 @@
 import type { Knex } from 'knex';
 import type { ExistingProduct, ProductWrite } from '../../domain/applyPlan';
 import { normalizeDatetime6 } from '../../domain/cursor';
-import { productKey } from '../../domain/storedProduct';
-import { ProductModel } from '../models';
-import { insertInChunks } from './chunkedInsert';
-
-const READ_COLUMNS = ['id', 'brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
-const WRITE_COLUMNS = ['brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
+import { productKey, StoredProduct } from '../../domain/storedProduct';
+import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
+import { multiRowStatements } from '../sql/multiRowInsert';
+import { select, send } from '../sql/execute';
 
 export interface ProductKey {
   brand_code: string;
   sku: string;
 }
 
-function toExisting(r: ProductModel): ExistingProduct {
+interface ProductRow {
+  id: string | number;
+  brand_code: string;
+  sku: string;
+  name: string;
+  category: string | null;
+  price: string | null;
+  status: string;
+  attributes: string | null;
+  tags: string | null;
+  data_version: string | null;
+  source_id: string | number | null;
+  src_updated_at: string | null;
+}
+
+function toExisting(r: ProductRow): ExistingProduct {
   return {
     id: String(r.id),
     brand_code: r.brand_code,
@@ -29,56 +42,110 @@ function toExisting(r: ProductModel): ExistingProduct {
   };
 }
 
-/** Key lookups are chunked so one statement never carries more than a few thousand placeholders. */
+/** Key lookups are chunked so one statement never carries more than a few thousand literals. */
 const KEY_CHUNK = 1000;
+
+const keyTuple = (k: ProductKey) => `(${stringLiteral(k.brand_code)},${stringLiteral(k.sku)})`;
+
+const READ_SQL = 'SELECT id, brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at FROM products WHERE (brand_code, sku) IN ';
+
+const PAYLOAD = ['name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
+const INSERT_HEAD = `INSERT INTO products (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+const UPDATE_HEAD = `INSERT INTO products (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+const UPDATE_TAIL = ` ON DUPLICATE KEY UPDATE ${PAYLOAD.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+
+/** The product's columns after the key, as SQL literals, comma-led. */
+function payloadLiterals(p: StoredProduct): string {
+  return (
+    ',' + stringLiteral(p.name) +
+    ',' + nullableString(p.category) +
+    ',' + (p.price === null ? 'NULL' : stringLiteral(p.price)) +
+    ',' + stringLiteral(p.status) +
+    ',' + nullableString(p.attributes) +
+    ',' + nullableString(p.tags) +
+    ',' + nullableString(p.data_version) +
+    ',' + (p.source ? idLiteral(p.source.id) + ',' + stringLiteral(p.source.at) : 'NULL,NULL')
+  );
+}
+
+/**
+ * How ids of newly inserted products are learnt. With innodb_autoinc_lock_mode 0 or 1 (MariaDB's default) a
+ * multi-row INSERT that names no ids gets consecutive ones, first + k * auto_increment_increment, so they follow
+ * from the statement's insertId. Under mode 2 (MySQL 8's default, and Galera) they may interleave with other
+ * sessions' inserts, so they are read back by key.
+ */
+export interface IdAllocation {
+  consecutive: boolean;
+  increment: number;
+}
+
+export async function readIdAllocation(db: Knex | Knex.Transaction): Promise<IdAllocation> {
+  const [row] = await select<{ mode: string | number; inc: string | number }>(db, 'SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS inc');
+  return { consecutive: Number(row.mode) <= 1, increment: Number(row.inc) };
+}
 
 export const productStore = {
   /** One read (per 1000 keys) of the products with the given keys, as a map by productKey. */
   async findByKeys(db: Knex | Knex.Transaction, keys: readonly ProductKey[]): Promise<Map<string, ExistingProduct>> {
     const found = new Map<string, ExistingProduct>();
     for (let i = 0; i < keys.length; i += KEY_CHUNK) {
-      const chunk = keys.slice(i, i + KEY_CHUNK);
-      const rows = await ProductModel.query(db)
-        .select(...READ_COLUMNS)
-        .whereIn(['brand_code', 'sku'], chunk.map((k) => [k.brand_code, k.sku]));
+      const rows = await select<ProductRow>(db, READ_SQL + '(' + keys.slice(i, i + KEY_CHUNK).map(keyTuple).join(',') + ')');
       for (const r of rows) found.set(productKey(r.brand_code, r.sku), toExisting(r));
     }
     return found;
   },
 
   /**
-   * Writes the batch's final product states with multi-row INSERT ... ON DUPLICATE KEY UPDATE (VALUES(), which both
-   * MySQL 8 and MariaDB accept), then returns the ids of every written key.
+   * Writes the batch's final product states: products that existed are updated by id (INSERT ... ON DUPLICATE KEY
+   * UPDATE on the primary key, which MySQL 8 and MariaDB both accept), new ones are inserted. Returns the id of
+   * every written key. The statements are sent before this returns a promise, so the caller can build its next
+   * statements while the server runs these.
    */
-  async upsert(trx: Knex.Transaction, writes: readonly ProductWrite[]): Promise<Map<string, string>> {
-    if (writes.length === 0) return new Map();
-    const rows = writes.map(({ product: p }) => ({
-      brand_code: p.brand_code,
-      sku: p.sku,
-      name: p.name,
-      category: p.category,
-      price: p.price,
-      status: p.status,
-      attributes: p.attributes,
-      tags: p.tags,
-      data_version: p.data_version,
-      source_id: p.source?.id ?? null,
-      src_updated_at: p.source?.at ?? null,
-    }));
-    await insertInChunks(rows, (chunk) =>
-      trx('products').insert(chunk).onConflict(['brand_code', 'sku']).merge([...WRITE_COLUMNS.filter((c) => c !== 'brand_code' && c !== 'sku')]),
-    );
-    const ids = new Map<string, string>();
-    const missing: ProductKey[] = [];
+  async upsert(trx: Knex.Transaction, writes: readonly ProductWrite[], ids: IdAllocation): Promise<Map<string, string>> {
+    const known = new Map<string, string>();
+    const updates: string[] = [];
+    const inserted: StoredProduct[] = [];
+    const inserts: string[] = [];
     for (const w of writes) {
-      if (w.id) ids.set(productKey(w.product.brand_code, w.product.sku), w.id);
-      else missing.push(w.product);
+      const p = w.product;
+      const key = stringLiteral(p.brand_code) + ',' + stringLiteral(p.sku);
+      if (w.id) {
+        known.set(productKey(p.brand_code, p.sku), w.id);
+        updates.push('(' + idLiteral(w.id) + ',' + key + payloadLiterals(p) + ')');
+      } else {
+        inserted.push(p);
+        inserts.push('(' + key + payloadLiterals(p) + ')');
+      }
     }
-    for (let i = 0; i < missing.length; i += KEY_CHUNK) {
-      const chunk = missing.slice(i, i + KEY_CHUNK);
-      const rows2 = await trx('products').select('id', 'brand_code', 'sku').whereIn(['brand_code', 'sku'], chunk.map((k) => [k.brand_code, k.sku]));
-      for (const r of rows2 as Array<{ id: string; brand_code: string; sku: string }>) ids.set(productKey(r.brand_code, r.sku), String(r.id));
+    const updated = multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL).map((sql) => send(trx, sql));
+    const insertStatements = multiRowStatements(INSERT_HEAD, inserts);
+    const results = insertStatements.map((sql) => send(trx, sql));
+    await Promise.all(updated);
+    if (!ids.consecutive) {
+      await Promise.all(results);
+      for (const [key, id] of await readIds(trx, inserted)) known.set(key, id);
+      return known;
     }
-    return ids;
+    let k = 0;
+    for (const result of await Promise.all(results)) {
+      const first = BigInt(result.insertId);
+      for (let i = 0; i < result.affectedRows; i++, k++) {
+        known.set(productKey(inserted[k].brand_code, inserted[k].sku), String(first + BigInt(i * ids.increment)));
+      }
+    }
+    if (k !== inserted.length) throw new Error(`inserted ${k} products, expected ${inserted.length}`);
+    return known;
   },
 };
+
+async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+    const rows = await select<{ id: string; brand_code: string; sku: string }>(
+      trx,
+      'SELECT id, brand_code, sku FROM products WHERE (brand_code, sku) IN (' + keys.slice(i, i + KEY_CHUNK).map(keyTuple).join(',') + ')',
+    );
+    for (const r of rows) ids.set(productKey(r.brand_code, r.sku), String(r.id));
+  }
+  return ids;
+}

@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import { PreparedRow, prepareRows } from '../domain/applyPlan';
+import { Cursor, formatCursor } from '../domain/cursor';
+import type { StagingRow } from '../domain/types';
+import { stagingRepository } from '../db/stores/stagingRepository';
+
+export interface FetchedBatch {
+  rows: StagingRow[];
+  prepared: PreparedRow[];
+}
+
+export interface BatchRange {
+  pipelineRunId: string;
+  from: Cursor;
+  end: Cursor;
+  batchSize: number;
+}
+
+/** Enough for the batch after the one in flight; anything older belongs to a run that moved on. */
+const MAX_ENTRIES = 2;
+
+const keyOf = (r: BatchRange) => `${r.pipelineRunId}|${formatCursor(r.from)}|${formatCursor(r.end)}|${r.batchSize}`;
+
+/**
+ * Reads and normalises the next batch while the current one writes, so the worker's CPU work overlaps the
+ * database's. Worker-local and only an optimisation: a batch whose read was not prefetched here (another worker,
+ * a retry, a changed batch size) reads it itself.
+ *
+ * Reading staging outside the batch's transaction is safe: the batch is fenced on the watermark, not on the staging
+ * snapshot, and an earlier read of the same (from, end] range is what the batch would have seen had it run a
+ * few milliseconds sooner. A row that upstream changes meanwhile moves past `end` and is the next run's.
+ */
+export class BatchPrefetcher {
+  private readonly entries = new Map<string, Promise<FetchedBatch | undefined>>();
+
+  constructor(private readonly knex: Knex) {}
+
+  start(range: BatchRange): void {
+    const key = keyOf(range);
+    if (this.entries.has(key)) return;
+    const fetched = stagingRepository
+      .fetchBatch(this.knex, range.from, range.end, range.batchSize)
+      .then((rows) => ({ rows, prepared: prepareRows(rows) }))
+      // A failed prefetch is not an error: the batch reads for itself and meets the failure there, if it lasts.
+      .catch(() => undefined);
+    this.entries.set(key, fetched);
+    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  /** The prefetched batch for exactly this range, once; undefined when there is none. */
+  async take(range: BatchRange): Promise<FetchedBatch | undefined> {
+    const key = keyOf(range);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    return entry;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The batch's fast path: hand-built multi-row statements, product ids learnt from insertId, and the next batch read
+ * while the current one writes. Each is checked against the slow, obvious way of doing the same thing.
+ */
+import type { Knex } from 'knex';
+import { createActivities } from '../../src/activities';
+import { silentLogger } from '../../src/activities/logger';
+import type { ActivityConfig } from '../../src/activities/deps';
+import { productStore, readIdAllocation } from '../../src/db/stores/productStore';
+import type { ProductWrite } from '../../src/domain/applyPlan';
+import { productKey } from '../../src/domain/storedProduct';
+import { seedStaging } from '../../src/demo/seedStaging';
+import type { SyncSummary } from '../../src/workflows/definitions';
+import { expectedState, actualState } from '../support/syncHarness';
+import { createTestDatabase, insertStaging, misattributedChanges, snapshot, TestDatabase } from '../support/testDatabase';
+
+/** A whole run by calling the activities in a loop, as the workflow does, with the given activity config. */
+async function runDirect(knex: Knex, config: Partial<ActivityConfig>, batchSize: number, runId: string): Promise<Pick<SyncSummary, 'counts' | 'batches'>> {
+  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: 'products', ...config } });
+  const owner = { workflowId: `wf-${runId}`, pipelineRunId: runId };
+  const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });
+  const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 };
+  let batches = 0;
+  if (!plan.end) return { counts, batches };
+  for (let from = plan.start; ; ) {
+    const r = await acts.applyBatch({ ...owner, runId, from, end: plan.end, batchSize, dryRun: false });
+    batches++;
+    for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += r.counts[k];
+    from = r.to;
+    if (r.done) return { counts, batches };
+  }
+}
+
+class RolledBack extends Error {}
+
+const product = (sku: string, id?: string): ProductWrite => ({
+  ...(id ? { id } : {}),
+  product: { brand_code: 'B', sku, name: `n ${sku}`, category: null, price: '1.00', status: 'active', attributes: '{}', tags: '[]', data_version: 'x'.repeat(64), source: { at: '2026-01-01 00:00:00.000000', id: '1' } },
+});
+
+describe('fast path of a batch', () => {
+  const dbs: TestDatabase[] = [];
+  const db = async (label: string) => {
+    const d = await createTestDatabase(label);
+    dbs.push(d);
+    return d;
+  };
+  afterAll(async () => {
+    for (const d of dbs) await d.drop();
+  });
+
+  it('learns new product ids from insertId, for any auto_increment_increment, exactly as reading them back gives', async () => {
+    const { knex } = await db('ids');
+    await knex.transaction(async (trx) => {
+      await productStore.upsert(trx, ['A', 'C'].map((s) => product(s)), await readIdAllocation(trx));
+    });
+    const existing = await productStore.findByKeys(knex, [{ brand_code: 'B', sku: 'A' }]);
+    for (const increment of [1, 3]) {
+      for (const consecutive of [true, false]) {
+        await knex.transaction(async (trx) => {
+          await trx.raw('SET SESSION auto_increment_increment = ?', [increment]);
+          const allocation = await readIdAllocation(trx);
+          expect(allocation).toEqual({ consecutive: true, increment }); // MariaDB's default lock mode 1
+          const writes = [product('A', existing.get(productKey('B', 'A'))!.id), ...Array.from({ length: 25 }, (_, i) => product(`new-${i}`))];
+          const ids = await productStore.upsert(trx, writes, { ...allocation, consecutive });
+          const [rows] = await trx.raw("SELECT id, sku FROM products WHERE brand_code = 'B'");
+          const actual = new Map((rows as Array<{ id: string; sku: string }>).filter((r) => r.sku !== 'C').map((r) => [productKey('B', r.sku), String(r.id)]));
+          expect(ids).toEqual(actual);
+          await trx.raw('SET SESSION auto_increment_increment = 1');
+          throw new RolledBack();
+        }).catch((err: unknown) => {
+          if (!(err instanceof RolledBack)) throw err;
+        });
+      }
+    }
+  });
+
+  it('gives the same tables with and without reading ahead, both equal to the oracle', async () => {
+    const snapshots = [];
+    for (const prefetch of [true, false]) {
+      const { knex } = await db(`prefetch_${prefetch}`);
+      await seedStaging(knex, { rows: 1500, seed: 5, keySpace: 400 });
+      const run = await runDirect(knex, { prefetch }, 100, `run-${prefetch}`);
+      const expected = await expectedState(knex);
+      const actual = await actualState(knex);
+      expect(run.counts).toEqual(expected.counts);
+      expect(actual.products).toEqual(expected.products);
+      expect(await misattributedChanges(knex)).toBe(0);
+      snapshots.push(await snapshot(knex));
+    }
+    expect(snapshots[1]).toEqual(snapshots[0]);
+  });
+
+  it('a staging row that upstream moves past the end cursor after it was read ahead is applied by the next run', async () => {
+    const { knex } = await db('moved');
+    await insertStaging(knex, Array.from({ length: 30 }, (_, i) => ({ brand_code: 'M', sku: `S${i}`, name: `n${i}`, src_updated_at: `2026-02-01 00:00:${String(i).padStart(2, '0')}.000000` })));
+    const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: 'products' } });
+    const owner = { workflowId: 'wf-moved', pipelineRunId: 'run-moved' };
+    const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });
+    const first = await acts.applyBatch({ ...owner, runId: 'run-moved', from: plan.start, end: plan.end!, batchSize: 10, dryRun: false });
+    await new Promise((r) => setTimeout(r, 300)); // the read-ahead of rows 10..19 has finished by now
+    await knex('products_staging').where({ sku: 'S15' }).update({ name: 'renamed', src_updated_at: '2026-02-02 00:00:00.000000' });
+    let from = first.to;
+    for (;;) {
+      const r = await acts.applyBatch({ ...owner, runId: 'run-moved', from, end: plan.end!, batchSize: 10, dryRun: false });
+      from = r.to;
+      if (r.done) break;
+    }
+    const next = await runDirect(knex, {}, 10, 'run-after');
+    expect(next.counts).toEqual({ inserted: 0, updated: 1, unchanged: 0, stale: 0, rejected: 0 });
+    const expected = await expectedState(knex);
+    expect((await actualState(knex)).products).toEqual(expected.products);
+    expect((await knex('products').where({ sku: 'S15' }).first()).name).toBe('renamed');
+    expect(await misattributedChanges(knex)).toBe(0);
+  });
+});

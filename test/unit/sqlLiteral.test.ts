@@ -1,0 +1,66 @@
+import { idLiteral, nullableString, stringLiteral } from '../../src/db/sql/literal';
+import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, multiRowStatements } from '../../src/db/sql/multiRowInsert';
+
+describe('stringLiteral', () => {
+  it.each([
+    ['', "''"],
+    ['plain', "'plain'"],
+    ['{"a":"b"}', `'{"a":"b"}'`],
+    ["O'Brien", "'O\\'Brien'"],
+    ['back\\slash', "'back\\\\slash'"],
+    ['nul\0byte', "'nul\\0byte'"],
+    ["'\\\0'", "'\\'\\\\\\0\\''"],
+    ['tab\tnew\nline\r', "'tab\tnew\nline\r'"],
+    ['中文 😀 ０', "'中文 😀 ０'"],
+  ])('%j → %s', (input, expected) => {
+    expect(stringLiteral(input)).toBe(expected);
+  });
+
+  it('escapes every occurrence, not the first only', () => {
+    expect(stringLiteral("a'b'c\\d\\e")).toBe("'a\\'b\\'c\\\\d\\\\e'");
+  });
+
+  it('writes NULL for null and undefined', () => {
+    expect(nullableString(null)).toBe('NULL');
+    expect(nullableString(undefined)).toBe('NULL');
+    expect(nullableString("x'")).toBe("'x\\''");
+  });
+});
+
+describe('idLiteral', () => {
+  it('accepts unsigned decimal ids up to 20 digits', () => {
+    expect(idLiteral('0')).toBe('0');
+    expect(idLiteral('18446744073709551615')).toBe('18446744073709551615');
+  });
+
+  it.each(['', '-1', '1.5', '1e3', "1'; DROP TABLE products; --", '123456789012345678901', ' 1'])('refuses %j', (id) => {
+    expect(() => idLiteral(id)).toThrow(/not an unsigned integer id/);
+  });
+});
+
+describe('multiRowStatements', () => {
+  it('writes nothing for no rows', () => {
+    expect(multiRowStatements('INSERT INTO t VALUES ', [])).toEqual([]);
+  });
+
+  it('joins rows into one statement with head and tail', () => {
+    expect(multiRowStatements('INSERT INTO t VALUES ', ['(1)', '(2)'], ' ON DUPLICATE KEY UPDATE a = VALUES(a)')).toEqual([
+      'INSERT INTO t VALUES (1),(2) ON DUPLICATE KEY UPDATE a = VALUES(a)',
+    ]);
+  });
+
+  it('caps the rows per statement and keeps their order', () => {
+    const tuples = Array.from({ length: MAX_STATEMENT_ROWS * 2 + 1 }, (_, i) => `(${i})`);
+    const statements = multiRowStatements('I ', tuples);
+    expect(statements).toHaveLength(3);
+    expect(statements.map((s) => s.slice(2).split(',')).flat()).toEqual(tuples);
+  });
+
+  it('caps the bytes per statement, counting multi-byte characters, and gives an oversized row a statement of its own', () => {
+    const big = '(' + '中'.repeat(MAX_STATEMENT_BYTES / 6) + ')';
+    const huge = '(' + 'x'.repeat(MAX_STATEMENT_BYTES) + ')';
+    const statements = multiRowStatements('I ', ['(1)', big, big, huge, '(2)']);
+    expect(statements).toEqual(['I (1),' + big, 'I ' + big, 'I ' + huge, 'I (2)']);
+    for (const s of statements.slice(0, 2)) expect(Buffer.byteLength(s)).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
+  });
+});
