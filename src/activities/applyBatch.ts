@@ -20,9 +20,16 @@ import { classifyDatabaseError, FailureType } from './failures';
 const SAMPLE_SIZE = 5;
 const SAMPLE_MESSAGE_LENGTH = 200;
 
-/** Heartbeats when run by a worker; tools and tests may also call the activity function directly. */
-function heartbeat(): void {
-  asyncLocalStorage.getStore()?.heartbeat();
+/**
+ * A batch that has run this long tells Temporal it is alive (well inside the 30 s heartbeat timeout). A quicker one
+ * never does: each heartbeat is a round trip and a history-store write on the server, which for a 1000-row batch of
+ * some 50 ms cost about as much as the batch (docs/benchmarks.md). A frozen worker is noticed either way.
+ */
+const HEARTBEAT_AFTER_MS = 2_000;
+
+/** Heartbeats when run by a worker and the batch is slow; tools and tests may also call the activity directly. */
+function heartbeatIfSlow(elapsedMs: number): void {
+  if (elapsedMs >= HEARTBEAT_AFTER_MS) asyncLocalStorage.getStore()?.heartbeat();
 }
 
 /** A test-only switch to crash the worker around the commit (see docs/reliability.md). */
@@ -115,12 +122,12 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
             nonRetryable: true,
           });
         }
-        heartbeat();
+        heartbeatIfSlow(elapsedMs());
         const { rows, prepared } = await readBatch(trx, input);
         const to = batchEnd(input, rows);
         if (prefetcher && rows.length === input.batchSize && compareCursors(to, input.end) < 0) prefetcher.start({ ...input, from: to });
         const plan = await planAgainstDatabase(trx, prepared);
-        heartbeat();
+        heartbeatIfSlow(elapsedMs());
         // The statements go out in this order on the transaction's connection; the products upsert is sent first
         // and the change log's JSON is escaped while the server runs it.
         const productIds = productStore.upsert(trx, [...plan.writes.values()], ids);

@@ -2,34 +2,15 @@
  * The batch's fast path: hand-built multi-row statements, product ids learnt from insertId, and the next batch read
  * while the current one writes. Each is checked against the slow, obvious way of doing the same thing.
  */
-import type { Knex } from 'knex';
 import { createActivities } from '../../src/activities';
 import { silentLogger } from '../../src/activities/logger';
-import type { ActivityConfig } from '../../src/activities/deps';
 import { productStore, readIdAllocation } from '../../src/db/stores/productStore';
 import type { ProductWrite } from '../../src/domain/applyPlan';
 import { productKey } from '../../src/domain/storedProduct';
 import { seedStaging } from '../../src/demo/seedStaging';
-import type { SyncSummary } from '../../src/workflows/definitions';
+import { runBatchesDirectly } from '../../src/bench/directRun';
 import { expectedState, actualState } from '../support/syncHarness';
 import { createTestDatabase, insertStaging, misattributedChanges, snapshot, TestDatabase } from '../support/testDatabase';
-
-/** A whole run by calling the activities in a loop, as the workflow does, with the given activity config. */
-async function runDirect(knex: Knex, config: Partial<ActivityConfig>, batchSize: number, runId: string): Promise<Pick<SyncSummary, 'counts' | 'batches'>> {
-  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: 'products', ...config } });
-  const owner = { workflowId: `wf-${runId}`, pipelineRunId: runId };
-  const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });
-  const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 };
-  let batches = 0;
-  if (!plan.end) return { counts, batches };
-  for (let from = plan.start; ; ) {
-    const r = await acts.applyBatch({ ...owner, runId, from, end: plan.end, batchSize, dryRun: false });
-    batches++;
-    for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += r.counts[k];
-    from = r.to;
-    if (r.done) return { counts, batches };
-  }
-}
 
 class RolledBack extends Error {}
 
@@ -80,7 +61,7 @@ describe('fast path of a batch', () => {
     for (const prefetch of [true, false]) {
       const { knex } = await db(`prefetch_${prefetch}`);
       await seedStaging(knex, { rows: 1500, seed: 5, keySpace: 400 });
-      const run = await runDirect(knex, { prefetch }, 100, `run-${prefetch}`);
+      const run = await runBatchesDirectly(knex, { batchSize: 100, runId: `run-${prefetch}`, config: { prefetch } });
       const expected = await expectedState(knex);
       const actual = await actualState(knex);
       expect(run.counts).toEqual(expected.counts);
@@ -106,7 +87,7 @@ describe('fast path of a batch', () => {
       from = r.to;
       if (r.done) break;
     }
-    const next = await runDirect(knex, {}, 10, 'run-after');
+    const next = await runBatchesDirectly(knex, { batchSize: 10, runId: 'run-after' });
     expect(next.counts).toEqual({ inserted: 0, updated: 1, unchanged: 0, stale: 0, rejected: 0 });
     const expected = await expectedState(knex);
     expect((await actualState(knex)).products).toEqual(expected.products);

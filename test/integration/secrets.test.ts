@@ -5,9 +5,8 @@
  * grant, a cancelled run). None of them may appear in the processes' stdout or stderr, in error objects, or anywhere
  * Temporal keeps a run: input, result, memo, search attributes, metadata, and the full history with payloads decoded.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { Client } from '@temporalio/client';
@@ -15,12 +14,12 @@ import { checkConnection, createKnex } from '../../src/db/connection';
 import { parseDatabaseUrl } from '../../src/db/databaseUrl';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { progressQuery } from '../../src/workflows/definitions';
+import { buildIfStale, ROOT } from '../support/builtCli';
 import { connectTestClient, NAMESPACE, TEMPORAL_ADDRESS, uniqueId } from '../support/temporalTestEnv';
 import { createTestDatabase, insertStaging, TestDatabase } from '../support/testDatabase';
 
 jest.setTimeout(240_000);
 
-const ROOT = join(__dirname, '../..');
 const marker = randomBytes(12).toString('hex');
 const PASSWORD = `Pw:${marker}@/%?#&'`;
 const WRONG_PASSWORD = `Wrong-${randomBytes(12).toString('hex')}`;
@@ -67,17 +66,6 @@ function searchable(value: unknown): string {
   };
   walk(value);
   return parts.join('\n');
-}
-
-/** bin/ runs dist/: compile it when any source is newer (type errors are the type check's business, not this test's). */
-function buildIfStale(): void {
-  const entry = join(ROOT, 'dist/src/cli/main.js');
-  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true })
-    .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : e.name.endsWith('.ts') ? statSync(join(dir, e.name)).mtimeMs : 0), 0);
-  const before = existsSync(entry) ? statSync(entry).mtimeMs : 0;
-  if (Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'migrations'))) <= before) return;
-  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (!existsSync(entry) || statSync(entry).mtimeMs <= before) throw new Error(`npm run build did not write dist/: ${r.stdout}${r.stderr}`);
 }
 
 interface Run { code: number | null; out: string }

@@ -1,5 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { intOption, parse } from '../args';
+import type { Knex } from 'knex';
+import { runBatchesDirectly } from '../../bench/directRun';
 import { runReferenceUpsert } from '../../bench/referenceSql';
 import { dropDatabase, ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl, withDatabase } from '../../db/databaseUrl';
@@ -13,6 +15,10 @@ import { withInProcessWorker } from '../withWorker';
 
 const USAGE = 'product-etl bench --rows N [--limit 1000] [--keep]';
 const TARGET_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
+
+async function truncateTargets(knex: Knex): Promise<void> {
+  for (const t of TARGET_TABLES) await knex.raw(`TRUNCATE TABLE ${t}`);
+}
 
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -53,19 +59,33 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const workerStartMs = started - workerStarted;
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
-    for (const t of TARGET_TABLES) await knex.raw(`TRUNCATE TABLE ${t}`);
+    // The same batches again, called in a loop without Temporal: what is left of the time is orchestration's.
+    await truncateTargets(knex);
+    say('The same batches called directly, without Temporal ...');
+    const directStarted = performance.now();
+    const direct = await runBatchesDirectly(knex, { batchSize, runId: `bench-direct-${process.pid}` });
+    const directMs = performance.now() - directStarted;
+    if (JSON.stringify(direct.counts) !== JSON.stringify(summary.counts)) {
+      throw new Error(`the direct run's outcome ${JSON.stringify(direct.counts)} differs from the sync's ${JSON.stringify(summary.counts)}`);
+    }
+
+    await truncateTargets(knex);
     say('Reference: one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE over the same rows ...');
     const reference = await runReferenceUpsert(knex);
 
     const syncRate = rate(summary.rowsRead, syncMs);
+    const directRate = rate(direct.rowsRead, directMs);
     const refRate = rate(rows, reference.elapsedMs);
+    const perBatch = (ms: number) => (ms / Math.max(1, summary.batches)).toFixed(1);
     print([
       `Benchmark: ${fmt(rows)} staging rows, batch size ${batchSize}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
       `  sync (Temporal)     ${(syncMs / 1000).toFixed(2)}s  ${fmt(syncRate)} rows/s  ${(summary.batches / (syncMs / 1000)).toFixed(1)} batches/s  peak RSS ${peakRssMb} MB (worker + client in one process)`,
       `                      worker start-up (bundling workflow code, not counted above) ${(workerStartMs / 1000).toFixed(1)}s`,
       `                      inserted ${fmt(summary.counts.inserted)} updated ${fmt(summary.counts.updated)} unchanged ${fmt(summary.counts.unchanged)} stale ${fmt(summary.counts.stale)} rejected ${fmt(summary.counts.rejected)}`,
+      `  same batches, direct ${(directMs / 1000).toFixed(2)}s  ${fmt(directRate)} rows/s  ${perBatch(directMs)} ms per batch; ` +
+        `orchestration adds ${perBatch(syncMs - directMs)} ms per batch`,
       `  reference statement ${(reference.elapsedMs / 1000).toFixed(2)}s  ${fmt(refRate)} rows/s  (${fmt(reference.rows)} rows affected)`,
-      `  ratio               ${(syncRate / refRate).toFixed(2)} of the single statement's rate`,
+      `  ratio               ${(syncRate / refRate).toFixed(2)} of the single statement's rate (${(directRate / refRate).toFixed(2)} without Temporal)`,
     ].join('\n'));
     return 0;
   } finally {

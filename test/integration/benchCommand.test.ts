@@ -1,0 +1,39 @@
+/**
+ * `product-etl bench` as a user runs it: a child process against the test Temporal server and MariaDB. The figures
+ * are not asserted (performance is measured, not tested); that the command runs all three measurements on the
+ * same rows, agrees with itself on the outcome, prints them, and cleans up after itself is.
+ */
+import { createKnex } from '../../src/db/connection';
+import { buildIfStale, runCli } from '../support/builtCli';
+import { NAMESPACE, TEMPORAL_ADDRESS, uniqueId } from '../support/temporalTestEnv';
+import { testServer } from '../support/testDatabase';
+
+jest.setTimeout(240_000);
+
+it('benchmarks the sync, the same batches without Temporal and the reference statement, then drops its database', async () => {
+  buildIfStale();
+  const server = testServer();
+  const database = `pe_test_bench_${uniqueId('b').slice(2)}`.replace(/-/g, '_');
+  const url = `mysql://${server.user}${server.password ? ':' + encodeURIComponent(server.password) : ''}@${server.host}:${server.port}/${database}`;
+  const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: NAMESPACE };
+
+  const { code, out } = await runCli(['bench', '--rows', '3000', '--limit', '250'], env);
+
+  expect({ code, out }).toMatchObject({ code: 0 });
+  expect(out).toMatch(/Benchmark: 3,000 staging rows, batch size 250/);
+  expect(out).toMatch(/sync \(Temporal\)\s+[\d.]+s\s+[\d,]+ rows\/s\s+[\d.]+ batches\/s\s+peak RSS \d+ MB/);
+  expect(out).toMatch(/same batches, direct\s+[\d.]+s\s+[\d,]+ rows\/s\s+[\d.]+ ms per batch; orchestration adds -?[\d.]+ ms per batch/);
+  expect(out).toMatch(/reference statement\s+[\d.]+s\s+[\d,]+ rows\/s/);
+  expect(out).toMatch(/ratio\s+[\d.]+ of the single statement's rate \([\d.]+ without Temporal\)/);
+  const counts = /inserted ([\d,]+) updated ([\d,]+) unchanged ([\d,]+) stale ([\d,]+) rejected ([\d,]+)/.exec(out);
+  expect(counts).not.toBeNull();
+  expect(counts!.slice(1).reduce((n, c) => n + Number(c.replace(/,/g, '')), 0)).toBe(3000);
+
+  const admin = createKnex(server, { database: false });
+  try {
+    const [rows] = await admin.raw('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`${database}%`]);
+    expect(rows).toEqual([]);
+  } finally {
+    await admin.destroy();
+  }
+});

@@ -1,0 +1,32 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '../..');
+
+/** bin/ runs dist/: compile it when any source is newer (type errors are the type check's business, not a test's). */
+export function buildIfStale(): void {
+  const entry = join(ROOT, 'dist/src/cli/main.js');
+  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true })
+    .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : e.name.endsWith('.ts') ? statSync(join(dir, e.name)).mtimeMs : 0), 0);
+  const before = existsSync(entry) ? statSync(entry).mtimeMs : 0;
+  if (Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'migrations'))) <= before) return;
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (!existsSync(entry) || statSync(entry).mtimeMs <= before) throw new Error(`npm run build did not write dist/: ${r.stdout}${r.stderr}`);
+}
+
+/** Runs `product-etl <args>` as a user would, collecting stdout and stderr together. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/product-etl.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
