@@ -134,8 +134,8 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
         // Handled below; this keeps a failure during the next turn from counting as an unhandled rejection.
         productIds.catch(() => undefined);
         await ioTurn();
-        const rejected = rejectStore.insert(trx, plan.rejects, run);
         const changes = changeLogStore.render(plan.changes, run);
+        const rejected = rejectStore.insert(trx, plan.rejects, run);
         await Promise.all([
           productIds.then((known) => changeLogStore.insert(trx, changes, known)),
           rejected,

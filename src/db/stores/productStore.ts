@@ -117,17 +117,18 @@ export const productStore = {
         inserts.push('(' + key + payloadLiterals(p) + ')');
       }
     }
-    const updated = multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL).map((sql) => send(trx, sql));
-    const insertStatements = multiRowStatements(INSERT_HEAD, inserts);
-    const results = insertStatements.map((sql) => send(trx, sql));
-    await Promise.all(updated);
+    // Every statement's promise is joined at once: one left waiting unobserved while an earlier one fails would be
+    // an unhandled rejection, which ends the worker process.
+    const [, results] = await Promise.all([
+      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL).map((sql) => send(trx, sql))),
+      Promise.all(multiRowStatements(INSERT_HEAD, inserts).map((sql) => send(trx, sql))),
+    ]);
     if (!ids.consecutive) {
-      await Promise.all(results);
       for (const [key, id] of await readIds(trx, inserted)) known.set(key, id);
       return known;
     }
     let k = 0;
-    for (const result of await Promise.all(results)) {
+    for (const result of results) {
       const first = BigInt(result.insertId);
       for (let i = 0; i < result.affectedRows; i++, k++) {
         known.set(productKey(inserted[k].brand_code, inserted[k].sku), String(first + BigInt(i * ids.increment)));
