@@ -20,6 +20,7 @@ async function truncateTargets(knex: Knex): Promise<void> {
   for (const t of TARGET_TABLES) await knex.raw(`TRUNCATE TABLE ${t}`);
 }
 
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -50,12 +51,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
     // a once-per-process cost and is reported apart.
     const workerStarted = performance.now();
     let started = 0;
+    let cpuAtStart = process.cpuUsage();
     const summary = await withInProcessWorker(temporal, knex, client, async () => {
       started = performance.now();
+      cpuAtStart = process.cpuUsage();
       const handle = await startSync(client, temporal.taskQueue, { batchSize }, `product-sync-bench-${process.pid}`);
       return followSync(handle, say, 5000);
     });
     const syncMs = performance.now() - started;
+    const syncCpuMs = cpuMs(process.cpuUsage(cpuAtStart));
     const workerStartMs = started - workerStarted;
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
@@ -63,8 +67,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     await truncateTargets(knex);
     say('The same batches called directly, without Temporal ...');
     const directStarted = performance.now();
+    const directCpu = process.cpuUsage();
     const direct = await runBatchesDirectly(knex, { batchSize, runId: `bench-direct-${process.pid}` });
     const directMs = performance.now() - directStarted;
+    const directCpuMs = cpuMs(process.cpuUsage(directCpu));
     if (JSON.stringify(direct.counts) !== JSON.stringify(summary.counts)) {
       throw new Error(`the direct run's outcome ${JSON.stringify(direct.counts)} differs from the sync's ${JSON.stringify(summary.counts)}`);
     }
@@ -80,10 +86,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     print([
       `Benchmark: ${fmt(rows)} staging rows, batch size ${batchSize}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
       `  sync (Temporal)     ${(syncMs / 1000).toFixed(2)}s  ${fmt(syncRate)} rows/s  ${(summary.batches / (syncMs / 1000)).toFixed(1)} batches/s  peak RSS ${peakRssMb} MB (worker + client in one process)`,
+      `                      this process's CPU (all threads) ${perBatch(syncCpuMs)} ms per batch`,
       `                      worker start-up (bundling workflow code, not counted above) ${(workerStartMs / 1000).toFixed(1)}s`,
       `                      inserted ${fmt(summary.counts.inserted)} updated ${fmt(summary.counts.updated)} unchanged ${fmt(summary.counts.unchanged)} stale ${fmt(summary.counts.stale)} rejected ${fmt(summary.counts.rejected)}`,
       `  same batches, direct ${(directMs / 1000).toFixed(2)}s  ${fmt(directRate)} rows/s  ${perBatch(directMs)} ms per batch; ` +
-        `orchestration adds ${perBatch(syncMs - directMs)} ms per batch`,
+        `orchestration adds ${perBatch(syncMs - directMs)} ms per batch; this process's CPU ${perBatch(directCpuMs)} ms per batch`,
       `  reference statement ${(reference.elapsedMs / 1000).toFixed(2)}s  ${fmt(refRate)} rows/s  (${fmt(reference.rows)} rows affected)`,
       `  ratio               ${(syncRate / refRate).toFixed(2)} of the single statement's rate (${(directRate / refRate).toFixed(2)} without Temporal)`,
     ].join('\n'));
