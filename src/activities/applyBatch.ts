@@ -13,7 +13,7 @@ import { rejectStore } from '../db/stores/rejectStore';
 import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
-import { BatchPrefetcher, FetchedBatch } from './batchPrefetcher';
+import { BatchReadAhead, ReadAheadBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType } from './failures';
 
@@ -75,13 +75,13 @@ function batchResult(input: ApplyBatchInput, rows: readonly StagingRow[], counts
  * timeout): the watermark row, locked first, fences the batch, so a repeated attempt returns what was committed.
  */
 export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
-  const prefetcher = config.prefetch === false ? undefined : new BatchPrefetcher(knex);
+  const readAhead = config.readAhead === false ? undefined : new BatchReadAhead(knex);
   let idAllocation: Promise<IdAllocation> | undefined;
 
-  /** This batch's rows: the prefetched read when there is one for exactly this range, else a read of its own. */
-  async function readBatch(db: Knex.Transaction, input: ApplyBatchInput): Promise<FetchedBatch> {
-    const prefetched = await prefetcher?.take(input);
-    if (prefetched) return prefetched;
+  /** This batch's rows: read ahead when there is a read for exactly this range, else a read of its own. */
+  async function readBatch(db: Knex.Transaction, input: ApplyBatchInput): Promise<ReadAheadBatch> {
+    const ahead = await readAhead?.take(input);
+    if (ahead) return ahead;
     const rows = await stagingRepository.fetchBatch(db, input.from, input.end, input.batchSize);
     return { rows, prepared: prepareRows(rows) };
   }
@@ -125,7 +125,7 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
         heartbeatIfSlow(elapsedMs());
         const { rows, prepared } = await readBatch(trx, input);
         const to = batchEnd(input, rows);
-        if (prefetcher && rows.length === input.batchSize && compareCursors(to, input.end) < 0) prefetcher.start({ ...input, from: to });
+        if (readAhead && rows.length === input.batchSize && compareCursors(to, input.end) < 0) readAhead.start({ ...input, from: to });
         const plan = await planAgainstDatabase(trx, prepared);
         heartbeatIfSlow(elapsedMs());
         // The statements go out in this order on the transaction's connection; the products upsert is sent first

@@ -6,7 +6,7 @@ export interface ActivityConfig {
   /** Pipeline name for the run lock and search attributes. */
   pipeline: string;
   /** Read and normalise the next batch while the current one writes (default true). */
-  prefetch?: boolean;
+  readAhead?: boolean;
 }
 
 export interface ActivityDeps {

@@ -9,6 +9,7 @@ import type { ProductWrite } from '../../src/domain/applyPlan';
 import { productKey } from '../../src/domain/storedProduct';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { runBatchesDirectly } from '../../src/bench/directRun';
+import { BatchReadAhead } from '../../src/activities/batchReadAhead';
 import { expectedState, actualState } from '../support/syncHarness';
 import { createTestDatabase, insertStaging, misattributedChanges, snapshot, TestDatabase } from '../support/testDatabase';
 
@@ -58,10 +59,10 @@ describe('fast path of a batch', () => {
 
   it('gives the same tables with and without reading ahead, both equal to the oracle', async () => {
     const snapshots = [];
-    for (const prefetch of [true, false]) {
-      const { knex } = await db(`prefetch_${prefetch}`);
+    for (const readAhead of [true, false]) {
+      const { knex } = await db(`ahead_${readAhead}`);
       await seedStaging(knex, { rows: 1500, seed: 5, keySpace: 400 });
-      const run = await runBatchesDirectly(knex, { batchSize: 100, runId: `run-${prefetch}`, config: { prefetch } });
+      const run = await runBatchesDirectly(knex, { batchSize: 100, runId: `run-${readAhead}`, config: { readAhead } });
       const expected = await expectedState(knex);
       const actual = await actualState(knex);
       expect(run.counts).toEqual(expected.counts);
@@ -93,5 +94,23 @@ describe('fast path of a batch', () => {
     expect((await actualState(knex)).products).toEqual(expected.products);
     expect((await knex('products').where({ sku: 'S15' }).first()).name).toBe('renamed');
     expect(await misattributedChanges(knex)).toBe(0);
+  });
+
+  it('hands a read-ahead only to exactly its range, once, and lets it go when nobody takes it', async () => {
+    const { knex } = await db('readahead');
+    await insertStaging(knex, Array.from({ length: 5 }, (_, i) => ({ brand_code: 'R', sku: `S${i}`, name: `n${i}`, src_updated_at: `2026-02-01 00:00:0${i}.000000` })));
+    const range = { pipelineRunId: 'p', from: { at: '1000-01-01 00:00:00.000000', id: '0' }, end: { at: '2026-02-01 00:00:04.000000', id: '999' }, batchSize: 3 };
+    const ahead = new BatchReadAhead(knex, 100);
+    ahead.start(range);
+    expect(await ahead.take({ ...range, batchSize: 4 })).toBeUndefined();
+    expect(await ahead.take({ ...range, pipelineRunId: 'q' })).toBeUndefined();
+    const taken = await ahead.take(range);
+    expect(taken?.rows.map((r) => r.sku)).toEqual(['S0', 'S1', 'S2']);
+    expect(taken?.prepared.every((p) => p.result.ok)).toBe(true);
+    expect(await ahead.take(range)).toBeUndefined();
+
+    ahead.start(range);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ahead.take(range)).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { Cursor, formatCursor } from '../domain/cursor';
 import type { StagingRow } from '../domain/types';
 import { stagingRepository } from '../db/stores/stagingRepository';
 
-export interface FetchedBatch {
+export interface ReadAheadBatch {
   rows: StagingRow[];
   prepared: PreparedRow[];
 }
@@ -18,22 +18,27 @@ export interface BatchRange {
 
 /** Enough for the batch after the one in flight; anything older belongs to a run that moved on. */
 const MAX_ENTRIES = 2;
+/** A read nobody took by then (the next batch ran on another worker, the run ended) is let go. */
+const ENTRY_TTL_MS = 60_000;
 
 const keyOf = (r: BatchRange) => `${r.pipelineRunId}|${formatCursor(r.from)}|${formatCursor(r.end)}|${r.batchSize}`;
 
 /**
  * Reads and normalises the next batch while the current one writes, so the worker's CPU work overlaps the
- * database's. Worker-local and only an optimisation: a batch whose read was not prefetched here (another worker,
+ * database's. Worker-local and only an optimisation: a batch with nothing read ahead here (another worker,
  * a retry, a changed batch size) reads it itself.
  *
  * Reading staging outside the batch's transaction is safe: the batch is fenced on the watermark, not on the staging
  * snapshot, and an earlier read of the same (from, end] range is what the batch would have seen had it run a
  * few milliseconds sooner. A row that upstream changes meanwhile moves past `end` and is the next run's.
  */
-export class BatchPrefetcher {
-  private readonly entries = new Map<string, Promise<FetchedBatch | undefined>>();
+export class BatchReadAhead {
+  private readonly entries = new Map<string, Promise<ReadAheadBatch | undefined>>();
 
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly ttlMs = ENTRY_TTL_MS,
+  ) {}
 
   start(range: BatchRange): void {
     const key = keyOf(range);
@@ -41,14 +46,17 @@ export class BatchPrefetcher {
     const fetched = stagingRepository
       .fetchBatch(this.knex, range.from, range.end, range.batchSize)
       .then((rows) => ({ rows, prepared: prepareRows(rows) }))
-      // A failed prefetch is not an error: the batch reads for itself and meets the failure there, if it lasts.
+      // A failed read-ahead is not an error: the batch reads for itself and meets the failure there, if it lasts.
       .catch(() => undefined);
     this.entries.set(key, fetched);
+    setTimeout(() => {
+      if (this.entries.get(key) === fetched) this.entries.delete(key);
+    }, this.ttlMs).unref();
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  /** The prefetched batch for exactly this range, once; undefined when there is none. */
-  async take(range: BatchRange): Promise<FetchedBatch | undefined> {
+  /** The batch read ahead for exactly this range, once; undefined when there is none. */
+  async take(range: BatchRange): Promise<ReadAheadBatch | undefined> {
     const key = keyOf(range);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
