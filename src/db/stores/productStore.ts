@@ -11,17 +11,9 @@ export interface ProductKey {
   sku: string;
 }
 
-interface ProductRow {
+/** A `products` row as mysql2 returns it: the stored fields, with the source as two columns and BIGINTs as text. */
+interface ProductRow extends Omit<StoredProduct, 'source'> {
   id: string | number;
-  brand_code: string;
-  sku: string;
-  name: string;
-  category: string | null;
-  price: string | null;
-  status: string;
-  attributes: string | null;
-  tags: string | null;
-  data_version: string | null;
   source_id: string | number | null;
   src_updated_at: string | null;
 }
