@@ -2,7 +2,7 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { setImmediate as ioTurn } from 'node:timers/promises';
-import { ChangeEntry, keysOf, planBatch, PreparedRow, prepareRows, RejectEntry } from '../domain/applyPlan';
+import { ChangeEntry, keysOf, planBatch, PreparedRow, RejectEntry } from '../domain/applyPlan';
 import { compareCursors, Cursor, cursorEquals, formatCursor, START_CURSOR } from '../domain/cursor';
 import type { OutcomeCounts } from '../domain/outcome';
 import type { StagingRow } from '../domain/types';
@@ -10,10 +10,9 @@ import { batchLogStore } from '../db/stores/batchLogStore';
 import { changeLogStore } from '../db/stores/changeLogStore';
 import { IdAllocation, productStore, readIdAllocation } from '../db/stores/productStore';
 import { rejectStore } from '../db/stores/rejectStore';
-import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
-import { BatchReadAhead, ReadAheadBatch } from './batchReadAhead';
+import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType } from './failures';
 
@@ -52,7 +51,12 @@ function batchEnd(input: ApplyBatchInput, rows: readonly StagingRow[]): Cursor {
   return last ? { at: last.src_updated_at, id: last.id } : input.from;
 }
 
-/** The result both the real and the dry-run path return. The batch that reaches the run's end cursor is its last. */
+/** A batch that reads less than a full batch, or reaches the run's end cursor, is the run's last. */
+function isLastBatch(input: ApplyBatchInput, rowsRead: number, to: Cursor): boolean {
+  return rowsRead < input.batchSize || compareCursors(to, input.end) >= 0;
+}
+
+/** The result both the real and the dry-run path return. */
 function batchResult(input: ApplyBatchInput, rows: readonly StagingRow[], counts: OutcomeCounts, elapsedMs: number, sample?: DryRunSample): ApplyBatchResult {
   const to = batchEnd(input, rows);
   return {
@@ -60,7 +64,7 @@ function batchResult(input: ApplyBatchInput, rows: readonly StagingRow[], counts
     to,
     rowsRead: rows.length,
     counts,
-    done: rows.length < input.batchSize || compareCursors(to, input.end) >= 0,
+    done: isLastBatch(input, rows.length, to),
     elapsedMs,
     alreadyCommitted: false,
     finishedAt: new Date().toISOString(),
@@ -80,10 +84,7 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
 
   /** This batch's rows: read ahead when there is a read for exactly this range, else a read of its own. */
   async function readBatch(db: Knex.Transaction, input: ApplyBatchInput): Promise<ReadAheadBatch> {
-    const ahead = await readAhead?.take(input);
-    if (ahead) return ahead;
-    const rows = await stagingRepository.fetchBatch(db, input.from, input.end, input.batchSize);
-    return { rows, prepared: prepareRows(rows) };
+    return (await readAhead?.take(input)) ?? readStagingBatch(db, input);
   }
 
   return async function applyBatch(input: ApplyBatchInput): Promise<ApplyBatchResult> {
@@ -110,7 +111,7 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
             logger.info('batch already committed by an earlier attempt; returning its outcome', { from: formatCursor(input.from) });
             return {
               ...committed,
-              done: compareCursors(committed.to, input.end) >= 0 || committed.rowsRead < input.batchSize,
+              done: isLastBatch(input, committed.rowsRead, committed.to),
               alreadyCommitted: true,
               finishedAt: new Date().toISOString(),
             };
@@ -125,7 +126,7 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
         heartbeatIfSlow(elapsedMs());
         const { rows, prepared } = await readBatch(trx, input);
         const to = batchEnd(input, rows);
-        if (readAhead && rows.length === input.batchSize && compareCursors(to, input.end) < 0) readAhead.start({ ...input, from: to });
+        if (readAhead && !isLastBatch(input, rows.length, to)) readAhead.start({ ...input, from: to });
         const plan = await planAgainstDatabase(trx, prepared);
         heartbeatIfSlow(elapsedMs());
         // The statements go out in this order on the transaction's connection; the products upsert is sent first
@@ -161,7 +162,7 @@ async function planAgainstDatabase(db: Knex | Knex.Transaction, prepared: Prepar
 }
 
 async function dryRunBatch(knex: Knex, input: ApplyBatchInput, elapsedMs: () => number): Promise<ApplyBatchResult> {
-  const rows = await stagingRepository.fetchBatch(knex, input.from, input.end, input.batchSize);
-  const plan = await planAgainstDatabase(knex, prepareRows(rows));
+  const { rows, prepared } = await readStagingBatch(knex, input);
+  const plan = await planAgainstDatabase(knex, prepared);
   return batchResult(input, rows, plan.counts, elapsedMs(), sampleOf(plan.changes, plan.rejects));
 }

@@ -21,6 +21,12 @@ const MAX_ENTRIES = 2;
 /** A read nobody took by then (the next batch ran on another worker, the run ended) is let go. */
 const ENTRY_TTL_MS = 60_000;
 
+/** A batch's staging rows, read in cursor order and normalised once: what a batch and its read-ahead both do. */
+export async function readStagingBatch(db: Knex | Knex.Transaction, range: Omit<BatchRange, 'pipelineRunId'>): Promise<ReadAheadBatch> {
+  const rows = await stagingRepository.fetchBatch(db, range.from, range.end, range.batchSize);
+  return { rows, prepared: prepareRows(rows) };
+}
+
 const keyOf = (r: BatchRange) => `${r.pipelineRunId}|${formatCursor(r.from)}|${formatCursor(r.end)}|${r.batchSize}`;
 
 /**
@@ -43,9 +49,7 @@ export class BatchReadAhead {
   start(range: BatchRange): void {
     const key = keyOf(range);
     if (this.entries.has(key)) return;
-    const fetched = stagingRepository
-      .fetchBatch(this.knex, range.from, range.end, range.batchSize)
-      .then((rows) => ({ rows, prepared: prepareRows(rows) }))
+    const fetched = readStagingBatch(this.knex, range)
       // A failed read-ahead is not an error: the batch reads for itself and meets the failure there, if it lasts.
       .catch(() => undefined);
     this.entries.set(key, fetched);

@@ -39,7 +39,7 @@ const KEY_CHUNK = 1000;
 
 const keyTuple = (k: ProductKey) => `(${stringLiteral(k.brand_code)},${stringLiteral(k.sku)})`;
 
-const READ_SQL = 'SELECT id, brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at FROM products WHERE (brand_code, sku) IN ';
+const READ_COLUMNS = 'id, brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at';
 
 const PAYLOAD = ['name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
 const INSERT_HEAD = `INSERT INTO products (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
@@ -80,18 +80,15 @@ export const productStore = {
   /** One read (per 1000 keys) of the products with the given keys, as a map by productKey. */
   async findByKeys(db: Knex | Knex.Transaction, keys: readonly ProductKey[]): Promise<Map<string, ExistingProduct>> {
     const found = new Map<string, ExistingProduct>();
-    for (let i = 0; i < keys.length; i += KEY_CHUNK) {
-      const rows = await select<ProductRow>(db, READ_SQL + '(' + keys.slice(i, i + KEY_CHUNK).map(keyTuple).join(',') + ')');
-      for (const r of rows) found.set(productKey(r.brand_code, r.sku), toExisting(r));
-    }
+    for (const r of await selectByKeys<ProductRow>(db, READ_COLUMNS, keys)) found.set(productKey(r.brand_code, r.sku), toExisting(r));
     return found;
   },
 
   /**
    * Writes the batch's final product states: products that existed are updated by id (INSERT ... ON DUPLICATE KEY
    * UPDATE on the primary key, which MySQL 8 and MariaDB both accept), new ones are inserted. Returns the id of
-   * every written key. The statements are sent before this returns a promise, so the caller can build its next
-   * statements while the server runs these.
+   * every written key. The statements go out as soon as the caller yields (they are queued on the transaction's
+   * connection), so the caller can build its next statements while the server runs these.
    */
   async upsert(trx: Knex.Transaction, writes: readonly ProductWrite[], ids: IdAllocation): Promise<Map<string, string>> {
     const known = new Map<string, string>();
@@ -133,12 +130,17 @@ export const productStore = {
 
 async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
-    const rows = await select<{ id: string; brand_code: string; sku: string }>(
-      trx,
-      'SELECT id, brand_code, sku FROM products WHERE (brand_code, sku) IN (' + keys.slice(i, i + KEY_CHUNK).map(keyTuple).join(',') + ')',
-    );
-    for (const r of rows) ids.set(productKey(r.brand_code, r.sku), String(r.id));
+  for (const r of await selectByKeys<{ id: string; brand_code: string; sku: string }>(trx, 'id, brand_code, sku', keys)) {
+    ids.set(productKey(r.brand_code, r.sku), String(r.id));
   }
   return ids;
+}
+
+/** The products with the given keys, one statement per 1000 keys. */
+async function selectByKeys<T>(db: Knex | Knex.Transaction, columns: string, keys: readonly ProductKey[]): Promise<T[]> {
+  const found: T[] = [];
+  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+    found.push(...(await select<T>(db, `SELECT ${columns} FROM products WHERE (brand_code, sku) IN (${keys.slice(i, i + KEY_CHUNK).map(keyTuple).join(',')})`)));
+  }
+  return found;
 }
