@@ -2,7 +2,7 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { setImmediate as ioTurn } from 'node:timers/promises';
-import { ChangeEntry, keysOf, planBatch, PreparedRow, RejectEntry } from '../domain/applyPlan';
+import { BatchPlan, ChangeEntry, keysOf, planBatchWithin, PreparedRow, RejectEntry } from '../domain/applyPlan';
 import { compareCursors, Cursor, cursorEquals, formatCursor, START_CURSOR } from '../domain/cursor';
 import type { OutcomeCounts } from '../domain/outcome';
 import type { StagingRow } from '../domain/types';
@@ -10,11 +10,15 @@ import { batchLogStore } from '../db/stores/batchLogStore';
 import { changeLogStore } from '../db/stores/changeLogStore';
 import { IdAllocation, productStore, readIdAllocation } from '../db/stores/productStore';
 import { rejectStore } from '../db/stores/rejectStore';
+import { oversizedRows } from '../db/stores/rowFit';
+import { RunIdentity } from '../db/stores/changeLogStore';
+import { readStatementLimit } from '../db/session';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
 import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
-import { classifyDatabaseError, FailureType } from './failures';
+import { classifyDatabaseError, FailureType, isOutage } from './failures';
+import { errorMessage } from '../errors';
 
 const SAMPLE_SIZE = 5;
 const SAMPLE_MESSAGE_LENGTH = 200;
@@ -96,7 +100,7 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
     const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
     const run = { workflowId: input.workflowId, runId: input.runId };
     try {
-      if (input.dryRun) return await dryRunBatch(knex, input, elapsedMs);
+      if (input.dryRun) return await dryRunBatch(knex, input, run, elapsedMs);
       idAllocation ??= readIdAllocation(knex).catch((err: unknown) => {
         idAllocation = undefined;
         throw err;
@@ -124,21 +128,21 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
           });
         }
         heartbeatIfSlow(elapsedMs());
-        const { rows, prepared } = await readBatch(trx, input);
+        const [{ rows, prepared }, limit] = await Promise.all([readBatch(trx, input), readStatementLimit(trx)]);
         const to = batchEnd(input, rows);
         if (readAhead && !isLastBatch(input, rows.length, to)) readAhead.start({ ...input, from: to });
-        const plan = await planAgainstDatabase(trx, prepared);
+        const plan = await planAgainstDatabase(trx, prepared, run, limit);
         heartbeatIfSlow(elapsedMs());
         // The statements go out in this order on the transaction's connection; the products upsert is sent first
         // and the change log's JSON is escaped while the server runs it.
-        const productIds = productStore.upsert(trx, [...plan.writes.values()], ids);
+        const productIds = productStore.upsert(trx, [...plan.writes.values()], ids, limit);
         // Handled below; this keeps a failure during the next turn from counting as an unhandled rejection.
         productIds.catch(() => undefined);
         await ioTurn();
         const changes = changeLogStore.render(plan.changes, run);
-        const rejected = rejectStore.insert(trx, plan.rejects, run);
+        const rejected = rejectStore.insert(trx, plan.rejects, run, limit);
         await Promise.all([
-          productIds.then((known) => changeLogStore.insert(trx, changes, known)),
+          productIds.then((known) => changeLogStore.insert(trx, changes, known, limit)),
           rejected,
           watermarkStore.set(trx, to, owner),
           batchLogStore.record(trx, owner, { from: input.from, to, rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs() }),
@@ -150,19 +154,49 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
         return result;
       });
     } catch (err) {
-      throw classifyDatabaseError(err);
+      throw stopRepeatingFailure(classifyDatabaseError(err), err, input, config.maxBatchAttempts ?? MAX_BATCH_ATTEMPTS);
     }
   };
 }
 
-/** One read of the existing products for the batch's keys, then the rules applied in memory. */
-async function planAgainstDatabase(db: Knex | Knex.Transaction, prepared: PreparedRow[]) {
-  const existing = await productStore.findByKeys(db, keysOf(prepared));
-  return planBatch(prepared, existing);
+/**
+ * How often one batch may fail on something other than an outage before the run stops and asks a person: with the
+ * workflow's backoff (1 s doubling to 30 s) 20 attempts span about 8 minutes. Outages (server down or restarting)
+ * are retried without bound, so a run rides out maintenance; an error that recurs on a reachable server (a row the
+ * server will not take, a bug) would otherwise be retried forever with the whole sync stuck behind it.
+ */
+export const MAX_BATCH_ATTEMPTS = 20;
+
+function stopRepeatingFailure(failure: unknown, cause: unknown, input: ApplyBatchInput, maxAttempts: number): unknown {
+  const attempt = asyncLocalStorage.getStore()?.info.attempt ?? 1;
+  const retryable = !(failure instanceof ApplicationFailure) || !failure.nonRetryable;
+  if (!retryable || attempt < maxAttempts || isOutage(cause)) return failure;
+  const from = formatCursor(input.from);
+  return ApplicationFailure.create({
+    type: FailureType.BatchKeepsFailing,
+    message:
+      `The batch after cursor ${from} failed ${attempt} times in a row; the last error: ${errorMessage(failure)}. ` +
+      `Look at the next ${input.batchSize} staging rows after (src_updated_at, id) = ${from} in cursor order: ` +
+      `SELECT * FROM products_staging WHERE src_updated_at > '${input.from.at}' OR (src_updated_at = '${input.from.at}' AND id > ${input.from.id}) ` +
+      `ORDER BY src_updated_at, id LIMIT ${input.batchSize}. Nothing of this batch was committed; fix the cause and start a new run, which resumes from the watermark.`,
+    nonRetryable: true,
+  });
 }
 
-async function dryRunBatch(knex: Knex, input: ApplyBatchInput, elapsedMs: () => number): Promise<ApplyBatchResult> {
-  const { rows, prepared } = await readStagingBatch(knex, input);
-  const plan = await planAgainstDatabase(knex, prepared);
-  return batchResult(input, rows, plan.counts, elapsedMs(), sampleOf(plan.changes, plan.rejects));
+/**
+ * One read of the existing products for the batch's keys, then the rules applied in memory; rows whose writes could
+ * not be sent on this connection become ROW_TOO_LARGE rejects, exactly as a real run and a dry run both count them.
+ */
+async function planAgainstDatabase(db: Knex | Knex.Transaction, prepared: PreparedRow[], run: RunIdentity, limit: number): Promise<BatchPlan> {
+  const existing = await productStore.findByKeys(db, keysOf(prepared), limit);
+  return planBatchWithin(prepared, existing, (plan) => oversizedRows(plan, prepared, run, limit));
+}
+
+async function dryRunBatch(knex: Knex, input: ApplyBatchInput, run: RunIdentity, elapsedMs: () => number): Promise<ApplyBatchResult> {
+  // One connection for the limit and the reads, so the limit is the one those statements meet.
+  return knex.transaction(async (trx) => {
+    const [{ rows, prepared }, limit] = await Promise.all([readStagingBatch(trx, input), readStatementLimit(trx)]);
+    const plan = await planAgainstDatabase(trx, prepared, run, limit);
+    return batchResult(input, rows, plan.counts, elapsedMs(), sampleOf(plan.changes, plan.rejects));
+  }, { readOnly: true });
 }

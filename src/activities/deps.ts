@@ -7,6 +7,8 @@ export interface ActivityConfig {
   pipeline: string;
   /** Read and normalise the next batch while the current one writes (default true). */
   readAhead?: boolean;
+  /** Attempts one batch gets on a reachable server before the run stops (default MAX_BATCH_ATTEMPTS, 20). */
+  maxBatchAttempts?: number;
 }
 
 export interface ActivityDeps {

@@ -7,7 +7,30 @@ export const FailureType = {
   SchemaMissing: 'SchemaMissing',
   AccessDenied: 'AccessDenied',
   InvalidInput: 'InvalidInput',
+  /** The connection's character set or sql_mode is not one the hand-built statements are safe on. */
+  UnsafeConnection: 'UnsafeConnection',
+  /** A statement could not be made to fit max_allowed_packet. */
+  StatementTooLarge: 'StatementTooLarge',
+  /** The same batch failed on a database error attempt after attempt; a person has to look. */
+  BatchKeepsFailing: 'BatchKeepsFailing',
+  /** Retryable: the connection died mid-batch (server restart, KILL, network). */
+  ConnectionLost: 'ConnectionLost',
 } as const;
+
+/** mysql2's message, without a code, for a statement sent on a connection that had already died. */
+const CLOSED_CONNECTION = /connection is in closed state/i;
+const LOST_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ER_CONNECTION_KILLED', 'ER_NET_PACKET_TOO_LARGE']);
+
+/**
+ * Errors that mean the server could not be reached at all (down, restarting, overloaded). They are retried for as
+ * long as it takes, so a run rides out maintenance; every other error counts towards the batch's attempt bound.
+ */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'ER_TOO_MANY_USER_CONNECTIONS']);
+
+export function isOutage(err: unknown): boolean {
+  const native = ((err as { nativeError?: DriverError })?.nativeError ?? err) as DriverError & { name?: string };
+  return OUTAGE_CODES.has(native?.code ?? '') || native?.name === 'KnexTimeoutError';
+}
 
 const NON_RETRYABLE_SQL: Record<string, { type: string; hint: string }> = {
   ER_NO_SUCH_TABLE: { type: FailureType.SchemaMissing, hint: 'Run `npx product-etl migrate`; products_staging must exist (the DBA owns it).' },
@@ -37,8 +60,22 @@ interface DriverError {
 export function classifyDatabaseError(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   const native = ((err as { nativeError?: DriverError })?.nativeError ?? err) as DriverError;
-  const code = native?.code;
+  const code = native?.code ?? (CLOSED_CONNECTION.test(String(native?.message)) ? 'CONNECTION_CLOSED' : undefined);
   if (!code) return err;
+  if (code === 'PRODUCT_ETL_UNSAFE_SESSION') {
+    return ApplicationFailure.create({ type: FailureType.UnsafeConnection, message: String(native.message), nonRetryable: true });
+  }
+  if (code === 'PRODUCT_ETL_STATEMENT_TOO_LARGE') {
+    return ApplicationFailure.create({
+      type: FailureType.StatementTooLarge,
+      message: `${native.message} Raise the server's max_allowed_packet (SET GLOBAL max_allowed_packet = 67108864, and in its config), then run the sync again.`,
+      nonRetryable: true,
+    });
+  }
+  if (LOST_CONNECTION_CODES.has(code)) {
+    // Retried on a new connection: the pool drops a connection that died (knex's validateConnection).
+    return ApplicationFailure.create({ type: FailureType.ConnectionLost, message: `The connection to MySQL was lost (${code}); the batch rolled back and is retried on a new connection.`, nonRetryable: false });
+  }
   // knex appends the driver's message after " - "; the part before it is the SQL.
   const driverMessage = native.sqlMessage ?? String(native.message ?? '').split(' - ').pop() ?? '';
   const known = NON_RETRYABLE_SQL[code];

@@ -1,6 +1,7 @@
 import knexFactory, { Knex } from 'knex';
 import { DatabaseUnavailableError } from '../errors';
 import { DatabaseSettings, describeDatabase } from './databaseUrl';
+import { CallbackConnection, prepareSession, UnsafeSessionError } from './session';
 
 /**
  * One knex instance per process. DATETIME(6) values come back as strings ('dateStrings') because a JS Date keeps
@@ -26,9 +27,10 @@ export function createKnex(settings: DatabaseSettings, options: { database?: boo
     pool: {
       min: 0,
       max: options.poolMax ?? 4,
-      afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, c: unknown) => void) {
-        // UTC for CURRENT_TIMESTAMP columns, and strict mode so a value that does not fit is an error, not a truncation.
-        conn.query("SET time_zone = '+00:00', sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'", (err) => done(err, conn));
+      // Every new connection is made safe for the hand-built statements before the pool hands it out (src/db/session.ts):
+      // a connection whose session cannot be made utf8mb4 is never used, so nothing is written through it.
+      afterCreate(conn: CallbackConnection, done: (err: Error | null, c: unknown) => void) {
+        prepareSession(conn).then(() => done(null, conn), (err: Error) => done(err, conn));
       },
     },
     acquireConnectionTimeout: 15_000,
@@ -54,6 +56,9 @@ export function explainConnectionError(err: unknown, settings: DatabaseSettings)
       'Check the user and password in DATABASE_URL, and the grants described in docs/operations.md.',
       { cause: err },
     );
+  }
+  if (err instanceof UnsafeSessionError) {
+    return new DatabaseUnavailableError(`MySQL at ${where}: ${err.message}`, undefined, { cause: err });
   }
   if (code === 'ER_BAD_DB_ERROR') {
     return new DatabaseUnavailableError(

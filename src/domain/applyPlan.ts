@@ -154,3 +154,35 @@ function changeEntry(
     src_updated_at: row.src_updated_at,
   };
 }
+
+/** A row whose writes cannot be sent in one statement on this connection, and which of its fields is the largest. */
+export interface RowTooLarge {
+  field: ProductField;
+  message: string;
+}
+
+/**
+ * planBatch, with every row whose writes would not fit (as `oversized` measures a plan) rejected as ROW_TOO_LARGE
+ * and the batch planned again without it, so later rows of the same product see the state it left. Each round
+ * rejects at least one more row, so this ends; on ordinary batches `oversized` finds nothing and it is one plan.
+ */
+export function planBatchWithin(
+  prepared: readonly PreparedRow[],
+  existing: ReadonlyMap<string, ExistingProduct>,
+  oversized: (plan: BatchPlan) => ReadonlyMap<string, RowTooLarge>,
+): BatchPlan {
+  let rows = prepared;
+  for (;;) {
+    const plan = planBatch(rows, existing);
+    const over = oversized(plan);
+    if (over.size === 0) return plan;
+    let rejected = 0;
+    rows = rows.map((p) => {
+      const tooLarge = p.result.ok ? over.get(p.row.id) : undefined;
+      if (!tooLarge) return p;
+      rejected++;
+      return { row: p.row, result: { ok: false, reason: 'ROW_TOO_LARGE', field: tooLarge.field, message: tooLarge.message } };
+    });
+    if (rejected === 0) throw new Error(`oversized rows ${[...over.keys()].join(', ')} are not rows of this batch that normalised`);
+  }
+}

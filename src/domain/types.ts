@@ -58,7 +58,9 @@ export type RejectReason =
   | 'INVALID_PRICE'
   | 'INVALID_STATUS'
   | 'INVALID_ATTRIBUTES'
-  | 'INVALID_TAGS';
+  | 'INVALID_TAGS'
+  /** Not a rule of the normaliser: the row's writes cannot fit in one statement (docs/operations.md, addendum). */
+  | 'ROW_TOO_LARGE';
 
 export interface NormalizeRejection {
   ok: false;

@@ -1,5 +1,5 @@
 import { idLiteral, nullableString, stringLiteral } from '../../src/db/sql/literal';
-import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, multiRowStatements } from '../../src/db/sql/multiRowInsert';
+import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, multiRowStatements, statementLimit, StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
 
 describe('stringLiteral', () => {
   it.each([
@@ -59,8 +59,23 @@ describe('multiRowStatements', () => {
   it('caps the bytes per statement, counting multi-byte characters, and gives an oversized row a statement of its own', () => {
     const big = '(' + '中'.repeat(MAX_STATEMENT_BYTES / 6) + ')';
     const huge = '(' + 'x'.repeat(MAX_STATEMENT_BYTES) + ')';
-    const statements = multiRowStatements('I ', ['(1)', big, big, huge, '(2)']);
+    const statements = multiRowStatements('I ', ['(1)', big, big, huge, '(2)'], '', 16 * 1024 * 1024);
     expect(statements).toEqual(['I (1),' + big, 'I ' + big, 'I ' + huge, 'I (2)']);
     for (const s of statements.slice(0, 2)) expect(Buffer.byteLength(s)).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
+  });
+
+  it('never builds a statement over the connection limit: splits under it, and refuses a row that cannot fit alone', () => {
+    const limit = statementLimit(1024);
+    const row = (n: number) => '(' + 'é'.repeat(n) + ')';
+    const tuples = [row(100), row(200), row(300), row(100)];
+    const statements = multiRowStatements('INSERT INTO t VALUES ', tuples, ' ON DUPLICATE KEY UPDATE a = VALUES(a)', limit);
+    expect(statements.map((s) => s.slice(21, s.indexOf(' ON')).split(',')).flat()).toEqual(tuples);
+    for (const s of statements) expect(Buffer.byteLength(s)).toBeLessThanOrEqual(limit);
+    // Just under and just over: 'é' is 2 bytes, so the exact byte size decides, not the 3-per-unit estimate.
+    const fixed = 'I '.length;
+    const justFits = '(' + 'é'.repeat((limit - fixed - 3) / 2) + ')';
+    expect(Buffer.byteLength('I ' + justFits) + 1).toBeLessThanOrEqual(limit);
+    expect(multiRowStatements('I ', [justFits], '', limit)).toEqual(['I ' + justFits]);
+    expect(() => multiRowStatements('I ', [justFits + 'xx'], '', limit)).toThrow(StatementTooLargeError);
   });
 });

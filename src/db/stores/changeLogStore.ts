@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { ChangeEntry } from '../../domain/applyPlan';
 import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
-import { multiRowStatements } from '../sql/multiRowInsert';
+import { MAX_STATEMENT_BYTES, multiRowStatements } from '../sql/multiRowInsert';
 
 export interface RunIdentity {
   workflowId: string;
@@ -20,38 +20,56 @@ export interface RenderedChanges {
   tails: string[];
 }
 
+/** The run's two literals and the closing parenthesis, shared by every row of a batch. */
+function runTail(run: RunIdentity): string {
+  return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.runId) + ')';
+}
+
+/** Everything of the entry's tuple after `(product_id`. */
+function renderTail(c: ChangeEntry, runLiterals: string): string {
+  return (
+    ',' + stringLiteral(c.brand_code) +
+    ',' + stringLiteral(c.sku) +
+    ",'" + c.change_type + "'" +
+    ',' + stringLiteral(JSON.stringify(c.changed_fields)) +
+    ',' + nullableString(c.before) +
+    ',' + stringLiteral(c.after) +
+    ',' + nullableString(c.old_data_version) +
+    ',' + stringLiteral(c.new_data_version) +
+    ',' + idLiteral(c.staging_id) +
+    ',' + stringLiteral(c.src_updated_at) +
+    runLiterals
+  );
+}
+
+/** A BIGINT UNSIGNED has at most 20 digits: the most bytes a product id adds to a rendered entry. */
+const MAX_ID_DIGITS = 20;
+
+/** The byte size of the one-row statement that logs `c`, whatever its product id turns out to be. */
+export function changeStatementBytes(c: ChangeEntry, run: RunIdentity): number {
+  return HEAD.length + 1 + MAX_ID_DIGITS + Buffer.byteLength(renderTail(c, runTail(run)));
+}
+
 export const changeLogStore = {
   /** The CPU-heavy part (escaping kilobytes of JSON), done while the server runs the products upsert. */
   render(changes: readonly ChangeEntry[], run: RunIdentity): RenderedChanges {
-    const runLiterals = ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.runId) + ')';
+    const runLiterals = runTail(run);
     const keys: string[] = new Array(changes.length);
     const tails: string[] = new Array(changes.length);
     for (let i = 0; i < changes.length; i++) {
-      const c = changes[i];
-      keys[i] = c.key;
-      tails[i] =
-        ',' + stringLiteral(c.brand_code) +
-        ',' + stringLiteral(c.sku) +
-        ",'" + c.change_type + "'" +
-        ',' + stringLiteral(JSON.stringify(c.changed_fields)) +
-        ',' + nullableString(c.before) +
-        ',' + stringLiteral(c.after) +
-        ',' + nullableString(c.old_data_version) +
-        ',' + stringLiteral(c.new_data_version) +
-        ',' + idLiteral(c.staging_id) +
-        ',' + stringLiteral(c.src_updated_at) +
-        runLiterals;
+      keys[i] = changes[i].key;
+      tails[i] = renderTail(changes[i], runLiterals);
     }
     return { keys, tails };
   },
 
   /** Multi-row insert; `productIds` maps each entry's key to its product id (known after the products upsert). */
-  async insert(trx: Knex.Transaction, rendered: RenderedChanges, productIds: ReadonlyMap<string, string>): Promise<void> {
+  async insert(trx: Knex.Transaction, rendered: RenderedChanges, productIds: ReadonlyMap<string, string>, limit = MAX_STATEMENT_BYTES): Promise<void> {
     const tuples = rendered.tails.map((tail, i) => {
       const productId = productIds.get(rendered.keys[i]);
       if (!productId) throw new Error(`no product id for change ${i} of the batch after the upsert`);
       return '(' + idLiteral(productId) + tail;
     });
-    await Promise.all(multiRowStatements(HEAD, tuples).map((sql) => send(trx, sql)));
+    await Promise.all(multiRowStatements(HEAD, tuples, '', limit, 'A change-log row').map((sql) => send(trx, sql)));
   },
 };

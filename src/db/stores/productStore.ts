@@ -3,7 +3,7 @@ import type { ExistingProduct, ProductWrite } from '../../domain/applyPlan';
 import { normalizeDatetime6 } from '../../domain/cursor';
 import { productKey, StoredProduct } from '../../domain/storedProduct';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
-import { multiRowStatements } from '../sql/multiRowInsert';
+import { MAX_STATEMENT_BYTES, multiRowStatements, utf8Bytes } from '../sql/multiRowInsert';
 import { select, send } from '../sql/execute';
 
 export interface ProductKey {
@@ -42,9 +42,9 @@ const keyTuple = (k: ProductKey) => `(${stringLiteral(k.brand_code)},${stringLit
 const READ_COLUMNS = 'id, brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at';
 
 const PAYLOAD = ['name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
-const INSERT_HEAD = `INSERT INTO products (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
-const UPDATE_HEAD = `INSERT INTO products (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
-const UPDATE_TAIL = ` ON DUPLICATE KEY UPDATE ${PAYLOAD.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+export const INSERT_HEAD = `INSERT INTO products (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+export const UPDATE_HEAD = `INSERT INTO products (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+export const UPDATE_TAIL = ` ON DUPLICATE KEY UPDATE ${PAYLOAD.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
 
 /** The product's columns after the key, as SQL literals, comma-led. */
 function payloadLiterals(p: StoredProduct): string {
@@ -58,6 +58,19 @@ function payloadLiterals(p: StoredProduct): string {
     ',' + nullableString(p.data_version) +
     ',' + (p.source ? idLiteral(p.source.id) + ',' + stringLiteral(p.source.at) : 'NULL,NULL')
   );
+}
+
+/** The write's tuple: `(id, key, payload)` for a product that existed, `(key, payload)` for a new one. */
+export function productTuple(w: ProductWrite): string {
+  const p = w.product;
+  const key = stringLiteral(p.brand_code) + ',' + stringLiteral(p.sku);
+  return w.id ? '(' + idLiteral(w.id) + ',' + key + payloadLiterals(p) + ')' : '(' + key + payloadLiterals(p) + ')';
+}
+
+/** The byte size of the one-row statement that writes `w`. */
+export function productStatementBytes(w: ProductWrite): number {
+  const fixed = w.id ? UPDATE_HEAD.length + UPDATE_TAIL.length : INSERT_HEAD.length;
+  return fixed + Buffer.byteLength(productTuple(w));
 }
 
 /**
@@ -78,9 +91,9 @@ export async function readIdAllocation(db: Knex | Knex.Transaction): Promise<IdA
 
 export const productStore = {
   /** One read (per 1000 keys) of the products with the given keys, as a map by productKey. */
-  async findByKeys(db: Knex | Knex.Transaction, keys: readonly ProductKey[]): Promise<Map<string, ExistingProduct>> {
+  async findByKeys(db: Knex | Knex.Transaction, keys: readonly ProductKey[], limit = MAX_STATEMENT_BYTES): Promise<Map<string, ExistingProduct>> {
     const found = new Map<string, ExistingProduct>();
-    for (const r of await selectByKeys<ProductRow>(db, READ_COLUMNS, keys)) found.set(productKey(r.brand_code, r.sku), toExisting(r));
+    for (const r of await selectByKeys<ProductRow>(db, READ_COLUMNS, keys, limit)) found.set(productKey(r.brand_code, r.sku), toExisting(r));
     return found;
   },
 
@@ -90,30 +103,29 @@ export const productStore = {
    * every written key. The statements go out as soon as the caller yields (they are queued on the transaction's
    * connection), so the caller can build its next statements while the server runs these.
    */
-  async upsert(trx: Knex.Transaction, writes: readonly ProductWrite[], ids: IdAllocation): Promise<Map<string, string>> {
+  async upsert(trx: Knex.Transaction, writes: readonly ProductWrite[], ids: IdAllocation, limit = MAX_STATEMENT_BYTES): Promise<Map<string, string>> {
     const known = new Map<string, string>();
     const updates: string[] = [];
     const inserted: StoredProduct[] = [];
     const inserts: string[] = [];
     for (const w of writes) {
       const p = w.product;
-      const key = stringLiteral(p.brand_code) + ',' + stringLiteral(p.sku);
       if (w.id) {
         known.set(productKey(p.brand_code, p.sku), w.id);
-        updates.push('(' + idLiteral(w.id) + ',' + key + payloadLiterals(p) + ')');
+        updates.push(productTuple(w));
       } else {
         inserted.push(p);
-        inserts.push('(' + key + payloadLiterals(p) + ')');
+        inserts.push(productTuple(w));
       }
     }
     // Every statement's promise is joined at once: one left waiting unobserved while an earlier one fails would be
     // an unhandled rejection, which ends the worker process.
     const [, results] = await Promise.all([
-      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL).map((sql) => send(trx, sql))),
-      Promise.all(multiRowStatements(INSERT_HEAD, inserts).map((sql) => send(trx, sql))),
+      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, 'A products row').map((sql) => send(trx, sql))),
+      Promise.all(multiRowStatements(INSERT_HEAD, inserts, '', limit, 'A products row').map((sql) => send(trx, sql))),
     ]);
     if (!ids.consecutive) {
-      for (const [key, id] of await readIds(trx, inserted)) known.set(key, id);
+      for (const [key, id] of await readIds(trx, inserted, limit)) known.set(key, id);
       return known;
     }
     let k = 0;
@@ -128,19 +140,34 @@ export const productStore = {
   },
 };
 
-async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[]): Promise<Map<string, string>> {
+async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[], limit: number): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const r of await selectByKeys<{ id: string; brand_code: string; sku: string }>(trx, 'id, brand_code, sku', keys)) {
+  for (const r of await selectByKeys<{ id: string; brand_code: string; sku: string }>(trx, 'id, brand_code, sku', keys, limit)) {
     ids.set(productKey(r.brand_code, r.sku), String(r.id));
   }
   return ids;
 }
 
-/** The products with the given keys, one statement per 1000 keys. */
-async function selectByKeys<T>(db: Knex | Knex.Transaction, columns: string, keys: readonly ProductKey[]): Promise<T[]> {
+/** The products with the given keys: one statement per 1000 keys, or fewer when the connection's limit is small. */
+async function selectByKeys<T>(db: Knex | Knex.Transaction, columns: string, keys: readonly ProductKey[], limit: number): Promise<T[]> {
+  const head = `SELECT ${columns} FROM products WHERE (brand_code, sku) IN (`;
+  const budget = Math.min(MAX_STATEMENT_BYTES, limit) - head.length - 1;
   const found: T[] = [];
-  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
-    found.push(...(await select<T>(db, `SELECT ${columns} FROM products WHERE (brand_code, sku) IN (${keys.slice(i, i + KEY_CHUNK).map(keyTuple).join(',')})`)));
+  let chunk: string[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (chunk.length > 0) found.push(...(await select<T>(db, head + chunk.join(',') + ')')));
+    chunk = [];
+    bytes = 0;
+  };
+  for (const key of keys) {
+    const tuple = keyTuple(key);
+    const size = utf8Bytes(tuple, budget) + 1;
+    // A key is at most 32 + 64 code points (spec section 3), so it fits any max_allowed_packet the server accepts.
+    if (chunk.length > 0 && (bytes + size > budget || chunk.length >= KEY_CHUNK)) await flush();
+    chunk.push(tuple);
+    bytes += size;
   }
+  await flush();
   return found;
 }

@@ -1,0 +1,66 @@
+import type { BatchPlan, PreparedRow, RowTooLarge } from '../../domain/applyPlan';
+import { PRODUCT_FIELDS, ProductField } from '../../domain/types';
+import { changeStatementBytes, RunIdentity } from './changeLogStore';
+import { productStatementBytes } from './productStore';
+
+/**
+ * Finds the rows of a plan whose own writes cannot be sent in one statement on this connection (spec addendum in
+ * docs/operations.md: they are rejected as ROW_TOO_LARGE). The change log carries a product's old and new values,
+ * so it is usually the larger of a row's two writes.
+ *
+ * Escaping at most doubles a string's UTF-8 bytes, and UTF-8 is at most 3 bytes per UTF-16 unit, so 6 bytes per
+ * character bound every write from its string lengths alone; only a write near the limit is rendered and measured,
+ * which keeps this off the hot path's CPU (ordinary rows are a few KB against a limit of megabytes).
+ */
+const BOUND_PER_CHAR = 6;
+/** Generously more than the heads, tails, ids, versions, timestamps and punctuation of one row's statement. */
+const BOUND_FIXED = 2_000;
+
+const len = (s: string | null | undefined) => (s ? s.length : 0);
+
+export function oversizedRows(plan: BatchPlan, prepared: readonly PreparedRow[], run: RunIdentity, limit: number): Map<string, RowTooLarge> {
+  const over = new Map<string, { table: string; bytes: number }>();
+  const runChars = run.workflowId.length + run.runId.length;
+  for (const w of plan.writes.values()) {
+    const p = w.product;
+    const chars = len(p.brand_code) + len(p.sku) + len(p.name) + len(p.category) + len(p.price) + len(p.status) + len(p.attributes) + len(p.tags);
+    if (BOUND_FIXED + chars * BOUND_PER_CHAR <= limit || !p.source) continue;
+    const bytes = productStatementBytes(w);
+    if (bytes > limit) over.set(p.source.id, { table: 'products', bytes });
+  }
+  for (const c of plan.changes) {
+    if (over.has(c.staging_id)) continue;
+    const chars = len(c.brand_code) + len(c.sku) + len(c.before) + len(c.after) + runChars + 200;
+    if (BOUND_FIXED + chars * BOUND_PER_CHAR <= limit) continue;
+    const bytes = changeStatementBytes(c, run);
+    if (bytes > limit) over.set(c.staging_id, { table: 'product_change_log', bytes });
+  }
+  const result = new Map<string, RowTooLarge>();
+  if (over.size === 0) return result;
+  for (const { row, result: normalized } of prepared) {
+    const o = over.get(row.id);
+    if (!o || !normalized.ok) continue;
+    const field = largestField(normalized.product as unknown as Record<ProductField, unknown>);
+    result.set(row.id, {
+      field,
+      message:
+        `row too large: writing it takes a ${o.table} statement of ${o.bytes} bytes, over the ${limit} bytes this ` +
+        `connection's max_allowed_packet allows (its largest field is ${field}); the raw row is kept, cut if it must be`,
+    });
+  }
+  return result;
+}
+
+function largestField(product: Record<ProductField, unknown>): ProductField {
+  let best: ProductField = PRODUCT_FIELDS[0];
+  let bestSize = -1;
+  for (const f of PRODUCT_FIELDS) {
+    const v = product[f];
+    const size = typeof v === 'string' ? v.length : v === null || v === undefined ? 0 : JSON.stringify(v).length;
+    if (size > bestSize) {
+      best = f;
+      bestSize = size;
+    }
+  }
+  return best;
+}
