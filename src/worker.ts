@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities } from './activities';
+import type { ActivityConfig } from './activities/deps';
 import type { Logger } from './activities/logger';
 import { PIPELINE_NAME } from './temporal/searchAttributes';
 
@@ -16,6 +17,8 @@ export interface CreateWorkerOptions {
   /** Pre-built workflow bundle (tests build it once); default: bundle src/workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** Overrides of the activities' settings (e.g. maxBatchAttempts); the pipeline name is fixed. */
+  activityConfig?: Omit<ActivityConfig, 'pipeline'>;
 }
 
 /** Adapts Temporal's runtime logger (structured, leveled) to the activities' Logger. */
@@ -35,7 +38,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     knex: o.knex,
     client: o.client,
     logger: o.logger ?? runtimeLogger(),
-    config: { pipeline: PIPELINE_NAME },
+    config: { ...o.activityConfig, pipeline: PIPELINE_NAME },
   });
   return Worker.create({
     connection: o.connection,

@@ -4,7 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, W
 import type { Knex } from 'knex';
 import { silentLogger } from '../../src/activities/logger';
 import { ensureSearchAttributes } from '../../src/temporal/ensureSearchAttributes';
-import { createWorker } from '../../src/worker';
+import { createWorker, CreateWorkerOptions } from '../../src/worker';
 
 // Warnings and errors only: worker state chatter would drown the test output. Installed once per process.
 try {
@@ -40,12 +40,12 @@ export interface TestWorker {
 }
 
 /** A real worker on a task queue of the test's own, with activities bound to the test's database. */
-export async function startTestWorker(knex: Knex, opts: { client?: Client; taskQueue?: string } = {}): Promise<TestWorker> {
+export async function startTestWorker(knex: Knex, opts: { client?: Client; taskQueue?: string; activityConfig?: CreateWorkerOptions['activityConfig'] } = {}): Promise<TestWorker> {
   const client = opts.client ?? (await connectTestClient());
   await ensureSearchAttributes(client, NAMESPACE);
   const taskQueue = opts.taskQueue ?? `pe-test-${randomBytes(4).toString('hex')}`;
   const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, knex, client, logger: silentLogger, workflowBundle: await workflowBundle() });
+  const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, knex, client, logger: silentLogger, workflowBundle: await workflowBundle(), activityConfig: opts.activityConfig });
   const running = worker.run();
   return {
     client,

@@ -18,9 +18,9 @@ export interface TestDatabase {
 }
 
 /** A database of the test's own, migrated, with products_staging created as the DBA would; dropped by drop(). */
-export async function createTestDatabase(label: string, options: { migrate?: boolean; staging?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(label: string, options: { migrate?: boolean; staging?: boolean; server?: DatabaseSettings } = {}): Promise<TestDatabase> {
   const name = `pe_test_${label.replace(/[^a-z0-9_]/gi, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
-  const settings = withDatabase(testServer(), name);
+  const settings = withDatabase(options.server ?? testServer(), name);
   await ensureDatabase(settings);
   const knex = createKnex(settings, { poolMax: 8 });
   if (options.migrate ?? true) await migrateLatest(knex);
