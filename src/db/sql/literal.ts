@@ -8,14 +8,17 @@
  * with fewer escapes.
  */
 const NEEDS_ESCAPE = /[\\'\0]/;
-const ESCAPED = /[\\'\0]/g;
+const BACKSLASH_OR_QUOTE = /[\\']/g;
+const NUL = /\0/g;
 
-function escapeChar(c: string): string {
-  return c === '\0' ? '\\0' : '\\' + c;
-}
-
+/**
+ * A replacement string (`$&`, the match) rather than a callback: V8 then escapes in native code, which matters for a
+ * value that is mostly backslashes (a callback per character took seconds for a few megabytes).
+ */
 export function stringLiteral(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? "'" + s.replace(ESCAPED, escapeChar) + "'" : "'" + s + "'";
+  if (!NEEDS_ESCAPE.test(s)) return "'" + s + "'";
+  const escaped = s.replace(BACKSLASH_OR_QUOTE, '\\$&');
+  return "'" + (escaped.includes('\0') ? escaped.replace(NUL, '\\0') : escaped) + "'";
 }
 
 const UNSIGNED_INTEGER = /^[0-9]{1,20}$/;

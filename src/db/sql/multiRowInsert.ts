@@ -27,6 +27,12 @@ export class StatementTooLargeError extends Error {
   }
 }
 
+/** Whether `head + tuple + tail` is a statement this connection takes: the rule every size check here shares. */
+export function fitsAlone(head: string, tuple: string, tail: string, limit: number): boolean {
+  const fixed = head.length + tail.length; // heads and tails are ASCII
+  return fixed + tuple.length * 3 <= limit || fixed + Buffer.byteLength(tuple) <= limit;
+}
+
 /** UTF-16 length times 3 bounds the UTF-8 byte length; the exact length is computed only when the bound is too big. */
 export function utf8Bytes(s: string, budget: number): number {
   const bound = s.length * 3;
@@ -44,9 +50,13 @@ export function multiRowStatements(head: string, tuples: readonly string[], tail
   let start = 0;
   let bytes = fixed;
   for (let i = 0; i < tuples.length; i++) {
+    // The tuple's bytes plus the comma that joins it to the next.
     let size = utf8Bytes(tuples[i], soft) + 1;
-    if (fixed + size > soft) size = Buffer.byteLength(tuples[i]) + 1;
-    if (fixed + size > limit) throw new StatementTooLargeError(fixed + size, limit, what);
+    if (fixed + size > soft) {
+      const alone = fixed + Buffer.byteLength(tuples[i]);
+      if (alone > limit) throw new StatementTooLargeError(alone, limit, what);
+      size = alone - fixed + 1;
+    }
     if (i > start && (bytes + size > soft || i - start >= MAX_STATEMENT_ROWS)) {
       statements.push(head + tuples.slice(start, i).join(',') + tail);
       start = i;

@@ -4,7 +4,7 @@ import type { RejectEntry } from '../../domain/applyPlan';
 import type { StagingRow } from '../../domain/types';
 import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
-import { MAX_STATEMENT_BYTES, multiRowStatements, StatementTooLargeError } from '../sql/multiRowInsert';
+import { fitsAlone, MAX_STATEMENT_BYTES, multiRowStatements, StatementTooLargeError } from '../sql/multiRowInsert';
 import type { RunIdentity } from './changeLogStore';
 
 const HEAD = 'INSERT INTO product_etl_reject (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES ';
@@ -28,7 +28,7 @@ function tuple(r: RejectEntry, message: string, rawRowJson: string, runLiterals:
   );
 }
 
-const fits = (t: string, limit: number) => HEAD.length + t.length * 3 <= limit || HEAD.length + Buffer.byteLength(t) <= limit;
+const fits = (t: string, limit: number) => fitsAlone(HEAD, t, '', limit);
 
 /** Cuts a string to at most n UTF-16 units without splitting a surrogate pair. */
 function cut(s: string, n: number): string {
@@ -37,46 +37,115 @@ function cut(s: string, n: number): string {
   return s.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
 }
 
-/** The raw row with every string field longer than n cut to its first n characters, saying what was cut. */
-function truncatedRawRow(row: StagingRow, n: number): string {
-  const out: Record<string, unknown> = {};
-  const truncated: Record<string, { chars: number; utf8_bytes: number; sha256: string }> = {};
-  for (const [field, value] of Object.entries(row)) {
-    if (typeof value === 'string' && value.length > n) {
-      out[field] = cut(value, n);
-      truncated[field] = { chars: value.length, utf8_bytes: Buffer.byteLength(value), sha256: createHash('sha256').update(value).digest('hex') };
-    } else {
-      out[field] = value;
+/** Bytes a character adds inside a JSON string that is then escaped for SQL (JSON.stringify's escapes, then `\` and `'`). */
+function escapedCost(code: number, next: number): number {
+  if (code === 0x22) return 3; // "  -> \"  -> \\"
+  if (code === 0x5c) return 4; // \  -> \\ -> \\\\
+  if (code === 0x27) return 2; // '  -> \'
+  if (code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d) return 3;
+  if (code < 0x20) return 7; // \u00XX with its backslash escaped
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (code >= 0xd800 && code <= 0xdbff) return next >= 0xdc00 && next <= 0xdfff ? 4 : 7;
+  if (code >= 0xdc00 && code <= 0xdfff) return 7; // a lone low surrogate (a pair's low half is counted with its high one)
+  return 3;
+}
+
+/** The longest prefix of `value` (never splitting a surrogate pair) whose escaped bytes stay within `budget`. */
+function longestPrefixWithin(value: string, budget: number): number {
+  let used = 0;
+  let i = 0;
+  while (i < value.length) {
+    const code = value.charCodeAt(i);
+    const next = i + 1 < value.length ? value.charCodeAt(i + 1) : 0;
+    const pair = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+    const cost = escapedCost(code, next);
+    if (used + cost > budget) break;
+    used += cost;
+    i += pair ? 2 : 1;
+  }
+  return i;
+}
+
+/** Fields that identify the row are never cut. */
+const KEEP_WHOLE = new Set(['id', 'src_updated_at']);
+
+interface CutField {
+  chars: number;
+  utf8_bytes: number;
+  sha256: string;
+}
+
+/** What the cut copy says of a field: computed once per field, however often the bisection cuts it. */
+function describer(row: StagingRow): (field: string) => CutField {
+  const cache = new Map<string, CutField>();
+  return (field) => {
+    let d = cache.get(field);
+    if (!d) {
+      const value = (row as unknown as Record<string, string>)[field];
+      d = { chars: value.length, utf8_bytes: Buffer.byteLength(value), sha256: createHash('sha256').update(value).digest('hex') };
+      cache.set(field, d);
     }
+    return d;
+  };
+}
+
+/** The raw row with the given fields cut to their first n characters, saying what was cut. */
+function truncatedRawRow(row: StagingRow, fields: readonly string[], n: number, describe: (field: string) => CutField): string {
+  const out: Record<string, unknown> = { ...row };
+  const truncated: Record<string, CutField> = {};
+  for (const field of fields) {
+    const value = (row as unknown as Record<string, string>)[field];
+    if (value.length <= n) continue;
+    out[field] = cut(value, n);
+    truncated[field] = describe(field);
   }
   out[TRUNCATED_KEY] = truncated;
   return JSON.stringify(out);
 }
 
 /**
- * The reject's tuple, whole when it fits in one statement on this connection; otherwise with the raw row's long
- * fields cut to the longest prefix that fits (found by bisection, which only such rare rows pay for), and as a last
- * resort a shortened message too. A reject is never dropped: when not even that fits, the batch fails with a message
- * that says to raise max_allowed_packet.
+ * The reject's tuple, whole when it fits in one statement on this connection. Otherwise the raw row's longest field
+ * is cut to the longest prefix that fits (found by bisection, which only such rare rows pay for); if cutting it to
+ * nothing is not enough, the next longest is cut too, and so on; as a last resort the message is shortened as well.
+ * A reject is never dropped: when not even that fits, the batch fails with a message that says to raise
+ * max_allowed_packet.
  */
 export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): string {
   const runLiterals = ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.runId) + ')';
   // JSON.stringify, not stable JSON: the raw row is kept as read, key order of the table.
   const whole = tuple(r, r.message, JSON.stringify(r.raw_row), runLiterals);
   if (fits(whole, limit)) return whole;
-  const longest = Math.max(...Object.values(r.raw_row).map((v) => (typeof v === 'string' ? v.length : 0)));
+  const longestFirst = Object.entries(r.raw_row)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && !KEEP_WHOLE.has(e[0]))
+    .sort((a, b) => b[1].length - a[1].length)
+    .map(([field]) => field);
+  const describe = describer(r.raw_row);
   for (const message of [r.message, r.message.slice(0, SHORT_MESSAGE)]) {
-    if (!fits(tuple(r, message, truncatedRawRow(r.raw_row, 0), runLiterals), limit)) continue;
-    let lo = 0;
-    let hi = longest;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (fits(tuple(r, message, truncatedRawRow(r.raw_row, mid), runLiterals), limit)) lo = mid;
-      else hi = mid - 1;
+    for (let k = 1; k <= longestFirst.length; k++) {
+      const fields = longestFirst.slice(0, k);
+      const attempt = (n: number) => tuple(r, message, truncatedRawRow(r.raw_row, fields, n, describe), runLiterals);
+      if (!fits(attempt(0), limit)) continue;
+      if (k === 1) {
+        // One pass over the field instead of rendering it at every step of a bisection (each render of megabytes of
+        // backslashes costs most of a second); the render is still checked, and bisection remains the fallback.
+        const value = (r.raw_row as unknown as Record<string, string>)[fields[0]];
+        const n = longestPrefixWithin(value, limit - HEAD.length - Buffer.byteLength(attempt(0)));
+        const candidate = attempt(n);
+        if (fits(candidate, limit)) return candidate;
+      }
+      let lo = 0;
+      let hi = (r.raw_row as unknown as Record<string, string>)[fields[0]].length;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (fits(attempt(mid), limit)) lo = mid;
+        else hi = mid - 1;
+      }
+      return attempt(lo);
     }
-    return tuple(r, message, truncatedRawRow(r.raw_row, lo), runLiterals);
   }
-  throw new StatementTooLargeError(HEAD.length + Buffer.byteLength(tuple(r, r.message.slice(0, SHORT_MESSAGE), truncatedRawRow(r.raw_row, 0), runLiterals)), limit, `The reject of staging row ${r.staging_id}, even with its raw row cut,`);
+  const smallest = tuple(r, r.message.slice(0, SHORT_MESSAGE), truncatedRawRow(r.raw_row, longestFirst, 0, describe), runLiterals);
+  throw new StatementTooLargeError(HEAD.length + Buffer.byteLength(smallest), limit, `The reject of staging row ${r.staging_id}, even with its raw row cut,`);
 }
 
 export const rejectStore = {
