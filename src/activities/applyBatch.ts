@@ -11,6 +11,7 @@ import { changeLogStore } from '../db/stores/changeLogStore';
 import { IdAllocation, productStore, readIdAllocation } from '../db/stores/productStore';
 import { rejectStore } from '../db/stores/rejectStore';
 import { watermarkStore } from '../db/stores/watermarkStore';
+import { batchSizeProblem } from '../shared/batchSize';
 import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
 import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
@@ -88,9 +89,8 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
   }
 
   return async function applyBatch(input: ApplyBatchInput): Promise<ApplyBatchResult> {
-    if (!Number.isInteger(input.batchSize) || input.batchSize < 1 || input.batchSize > 10_000) {
-      throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `batchSize must be 1..10000 (got ${input.batchSize})`, nonRetryable: true });
-    }
+    const batchSizeRefused = batchSizeProblem(input.batchSize);
+    if (batchSizeRefused) throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: batchSizeRefused, nonRetryable: true });
     const started = process.hrtime.bigint();
     const elapsedMs = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
     const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
