@@ -1,13 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../shared/failureTypes';
 
-/** Failure types that a workflow or a person can tell apart in the UI. */
-export const FailureType = {
-  SyncAlreadyRunning: 'SyncAlreadyRunning',
-  WatermarkMoved: 'WatermarkMoved',
-  SchemaMissing: 'SchemaMissing',
-  AccessDenied: 'AccessDenied',
-  InvalidInput: 'InvalidInput',
-} as const;
+export { FailureType };
 
 const NON_RETRYABLE_SQL: Record<string, { type: string; hint: string }> = {
   ER_NO_SUCH_TABLE: { type: FailureType.SchemaMissing, hint: 'Run `npx product-etl migrate`; products_staging must exist (the DBA owns it).' },

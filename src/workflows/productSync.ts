@@ -3,6 +3,7 @@ import type { SyncActivities } from '../activities';
 import { compareCursors, Cursor } from '../domain/cursor';
 import { addCounts, OutcomeCounts, zeroCounts } from '../domain/outcome';
 import { parseDurationSeconds } from '../shared/duration';
+import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../shared/failureTypes';
 import type { ApplyBatchResult, BeginRunResult, DryRunSample, RunOwner } from '../shared/syncTypes';
 import { ETL_MODE, ETL_PIPELINE, PIPELINE_NAME } from '../temporal/searchAttributes';
 import {
@@ -19,11 +20,9 @@ import {
 } from './definitions';
 import { renderDetails } from './details';
 
-const NON_RETRYABLE = ['SyncAlreadyRunning', 'WatermarkMoved', 'SchemaMissing', 'AccessDenied', 'InvalidInput'];
-
 // Database hiccups (lost connection, deadlock, a restarting server) retry with backoff for as long as it takes;
 // bad configuration fails at once with a non-retryable failure whose message says what to fix.
-const retry: wf.RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE };
+const retry: wf.RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] };
 
 const control = wf.proxyActivities<SyncActivities>({ startToCloseTimeout: '2 minutes', retry });
 const batches = wf.proxyActivities<SyncActivities>({
@@ -61,7 +60,7 @@ export interface ContinuedState {
 }
 
 function invalid(message: string): wf.ApplicationFailure {
-  return wf.ApplicationFailure.create({ type: 'InvalidInput', message: `Invalid workflow input: ${message}`, nonRetryable: true });
+  return wf.ApplicationFailure.create({ type: FailureType.InvalidInput, message: `Invalid workflow input: ${message}`, nonRetryable: true });
 }
 
 function parseOptions(input: ProductSyncInput | null | undefined): Options {
