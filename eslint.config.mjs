@@ -1,6 +1,7 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
+const NODE_IO = ['child_process', 'cluster', 'dgram', 'dns', 'dns/promises', 'fs', 'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'perf_hooks', 'process', 'readline', 'readline/promises', 'stream', 'stream/promises', 'timers', 'timers/promises', 'tls', 'v8', 'vm', 'worker_threads'];
 const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
 
 export default tseslint.config(
@@ -39,6 +40,34 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'Not deterministic: use the workflow API (uuid4 or a seeded value).' },
         { object: 'Date', property: 'now', message: 'Use workflow time (activity results, workflowInfo()) instead.' },
       ],
+    },
+  },
+  {
+    // The run state is what the workflow's unit tests drive without a server: Temporal types only, no Temporal code.
+    // (typescript-eslint's copy of the rule, so it adds to the workflow rules above instead of replacing them.)
+    files: ['src/workflows/runState.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['@temporalio/*'], allowTypeImports: true, message: 'The run state is pure: import Temporal types only.' }],
+      }],
+    },
+  },
+  {
+    // The rules of the sync (normalise, plan, versions, cursors) are pure functions of their input: no database, no
+    // Temporal, no Node I/O, and nothing from the layers that do those things. Hashing (node:crypto) is allowed.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          ...NODE_IO.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Domain code does no I/O.' })),
+          ...['knex', 'mysql2', 'mysql2/promise', 'objection'].map((name) => ({ name, message: 'Domain code does not talk to the database.' })),
+        ],
+        patterns: [
+          { group: ['@temporalio/*'], message: 'Domain code knows nothing of Temporal.' },
+          { group: ['**/db', '**/db/**', '**/activities', '**/activities/**', '**/workflows', '**/workflows/**', '**/temporal', '**/temporal/**', '**/cli', '**/cli/**', '**/worker'], message: 'Domain code imports only domain code.' },
+        ],
+      }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Domain code reads no environment and no process state: take it as an argument.' }],
     },
   },
 );

@@ -14,6 +14,7 @@ import { oversizedRows } from '../db/stores/rowFit';
 import { RunIdentity } from '../db/stores/changeLogStore';
 import { readStatementLimit } from '../db/session';
 import { watermarkStore } from '../db/stores/watermarkStore';
+import { batchSizeProblem } from '../shared/batchSize';
 import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
 import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
@@ -92,9 +93,8 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
   }
 
   return async function applyBatch(input: ApplyBatchInput): Promise<ApplyBatchResult> {
-    if (!Number.isInteger(input.batchSize) || input.batchSize < 1 || input.batchSize > 10_000) {
-      throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `batchSize must be 1..10000 (got ${input.batchSize})`, nonRetryable: true });
-    }
+    const batchSizeRefused = batchSizeProblem(input.batchSize);
+    if (batchSizeRefused) throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: batchSizeRefused, nonRetryable: true });
     const started = process.hrtime.bigint();
     const elapsedMs = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
     const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };

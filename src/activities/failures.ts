@@ -1,21 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, RetryableFailureType } from '../shared/failureTypes';
 
-/** Failure types that a workflow or a person can tell apart in the UI. */
-export const FailureType = {
-  SyncAlreadyRunning: 'SyncAlreadyRunning',
-  WatermarkMoved: 'WatermarkMoved',
-  SchemaMissing: 'SchemaMissing',
-  AccessDenied: 'AccessDenied',
-  InvalidInput: 'InvalidInput',
-  /** The connection's character set or sql_mode is not one the hand-built statements are safe on. */
-  UnsafeConnection: 'UnsafeConnection',
-  /** A statement could not be made to fit max_allowed_packet. */
-  StatementTooLarge: 'StatementTooLarge',
-  /** The same batch failed on a database error attempt after attempt; a person has to look. */
-  BatchKeepsFailing: 'BatchKeepsFailing',
-  /** Retryable: the connection died mid-batch (server restart, KILL, network). */
-  ConnectionLost: 'ConnectionLost',
-} as const;
+export { FailureType, RetryableFailureType };
 
 /** mysql2's message, without a code, for a statement sent on a connection that had already died. */
 const CLOSED_CONNECTION = /connection is in closed state/i;
@@ -74,7 +60,7 @@ export function classifyDatabaseError(err: unknown): unknown {
   }
   if (LOST_CONNECTION_CODES.has(code)) {
     // Retried on a new connection: the pool drops a connection that died (knex's validateConnection).
-    return ApplicationFailure.create({ type: FailureType.ConnectionLost, message: `The connection to MySQL was lost (${code}); the batch rolled back and is retried on a new connection.`, nonRetryable: false });
+    return ApplicationFailure.create({ type: RetryableFailureType.ConnectionLost, message: `The connection to MySQL was lost (${code}); the batch rolled back and is retried on a new connection.`, nonRetryable: false });
   }
   // knex appends the driver's message after " - "; the part before it is the SQL.
   const driverMessage = native.sqlMessage ?? String(native.message ?? '').split(' - ').pop() ?? '';
@@ -82,5 +68,5 @@ export function classifyDatabaseError(err: unknown): unknown {
   if (known) {
     return ApplicationFailure.create({ type: known.type, message: `${driverMessage} (${code}). ${known.hint}`, nonRetryable: true });
   }
-  return ApplicationFailure.create({ type: 'DatabaseError', message: `${driverMessage} (${code})`, nonRetryable: false });
+  return ApplicationFailure.create({ type: RetryableFailureType.DatabaseError, message: `${driverMessage} (${code})`, nonRetryable: false });
 }

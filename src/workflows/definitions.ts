@@ -12,9 +12,7 @@ export const WORKFLOW_TYPE = 'productSyncWorkflow';
 export const CLI_WORKFLOW_ID = 'product-sync';
 export const SCHEDULE_ID = 'product-sync-schedule';
 
-export const DEFAULT_BATCH_SIZE = 1000;
-export const MIN_BATCH_SIZE = 1;
-export const MAX_BATCH_SIZE = 10_000;
+export { batchSizeProblem, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../shared/batchSize';
 
 /** What a person types, e.g. {"batchSize": 1000, "resume": true, "dryRun": false}; every field optional. */
 export interface ProductSyncInput {
@@ -70,11 +68,3 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const setBatchSizeUpdate = defineUpdate<number, [number]>('setBatchSize');
 export const progressQuery = defineQuery<SyncProgress>('progress');
-
-/** Shared by the update's validator and the command line, so both refuse the same values with the same words. */
-export function batchSizeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_BATCH_SIZE || value > MAX_BATCH_SIZE) {
-    return `batch size must be a whole number from ${MIN_BATCH_SIZE} to ${MAX_BATCH_SIZE} (got ${JSON.stringify(value)})`;
-  }
-  return undefined;
-}

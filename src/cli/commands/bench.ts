@@ -12,6 +12,7 @@ import { openDatabase } from '../context';
 import { print, say } from '../output';
 import { followSync, startSync } from '../startSync';
 import { withInProcessWorker } from '../withWorker';
+import { MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../workflows/definitions';
 
 const USAGE = 'product-etl bench --rows N [--limit 1000] [--keep]';
 const TARGET_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
@@ -32,7 +33,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { rows: { type: 'string' }, limit: { type: 'string' }, keep: { type: 'boolean' } }, USAGE);
   const rows = intOption('rows', (values.rows as string | undefined) ?? '100000', 1, 10_000_000) as number;
-  const batchSize = intOption('limit', (values.limit as string | undefined) ?? '1000', 1, 10_000) as number;
+  const batchSize = intOption('limit', (values.limit as string | undefined) ?? '1000', MIN_BATCH_SIZE, MAX_BATCH_SIZE) as number;
   const base = parseDatabaseUrl();
   const settingsDb = withDatabase(base, `${base.database}_bench`.slice(0, 64));
   const temporal = { ...loadTemporalSettings(), taskQueue: `product-etl-bench-${process.pid}` };

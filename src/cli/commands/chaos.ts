@@ -3,6 +3,7 @@ import { ChaosOptions, DEFAULT_CHAOS_OPTIONS } from '../../chaos/options';
 import { formatReport } from '../../chaos/report';
 import { intOption, parse } from '../args';
 import { print, say } from '../output';
+import { MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../workflows/definitions';
 
 const USAGE = `product-etl chaos [--rows N] [--batch-size N] [--kills N] [--freeze N] [--db-conn-kills N] [--db-restarts N]
                    [--temporal-restarts N] [--zombies N] [--concurrent-starts N] [--seed S] [--workers N] [--keep] [--json]
@@ -24,7 +25,7 @@ export async function chaosCommand(argv: string[]): Promise<number> {
   const o: ChaosOptions = {
     ...DEFAULT_CHAOS_OPTIONS,
     rows: intOption('rows', str('rows'), 100, 5_000_000) ?? DEFAULT_CHAOS_OPTIONS.rows,
-    batchSize: intOption('batch-size', str('batch-size'), 1, 10_000) ?? DEFAULT_CHAOS_OPTIONS.batchSize,
+    batchSize: intOption('batch-size', str('batch-size'), MIN_BATCH_SIZE, MAX_BATCH_SIZE) ?? DEFAULT_CHAOS_OPTIONS.batchSize,
     seed: intOption('seed', str('seed'), 0, 2 ** 31) ?? DEFAULT_CHAOS_OPTIONS.seed,
     workers: intOption('workers', str('workers'), 1, 8) ?? DEFAULT_CHAOS_OPTIONS.workers,
     keep: v.keep === true,

@@ -10,6 +10,7 @@ import { print, say } from '../output';
 import { followSync, startSync } from '../startSync';
 import { formatSummary } from '../summary';
 import { withInProcessWorker } from '../withWorker';
+import { MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../workflows/definitions';
 
 const USAGE = 'product-etl demo [--rows 20000] [--limit 1000]';
 
@@ -20,7 +21,7 @@ const USAGE = 'product-etl demo [--rows 20000] [--limit 1000]';
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { rows: { type: 'string' }, limit: { type: 'string' } }, USAGE);
   const rows = intOption('rows', (values.rows as string | undefined) ?? '20000', 1, 10_000_000) as number;
-  const batchSize = intOption('limit', (values.limit as string | undefined) ?? '1000', 1, 10_000) as number;
+  const batchSize = intOption('limit', (values.limit as string | undefined) ?? '1000', MIN_BATCH_SIZE, MAX_BATCH_SIZE) as number;
   const settings = loadTemporalSettings();
   let uiUrl = 'your Temporal cluster\'s UI';
   if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE) {
