@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Knex } from 'knex';
-import { createActivities } from './activities';
+import { createActivities, type BatchHooks } from './activities';
 import type { Logger } from './activities/logger';
 import { PIPELINE_NAME } from './temporal/searchAttributes';
 
@@ -16,6 +16,8 @@ export interface CreateWorkerOptions {
   /** Pre-built workflow bundle (tests build it once); default: bundle src/workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** For test harnesses only; a production worker runs without. */
+  hooks?: BatchHooks;
 }
 
 /** Adapts Temporal's runtime logger (structured, leveled) to the activities' Logger. */
@@ -36,6 +38,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     client: o.client,
     logger: o.logger ?? runtimeLogger(),
     config: { pipeline: PIPELINE_NAME },
+    hooks: o.hooks,
   });
   return Worker.create({
     connection: o.connection,

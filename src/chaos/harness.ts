@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -7,6 +7,7 @@ import { createKnex, ensureDatabase } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { Rng } from '../demo/stagingGenerator';
 import { seedStaging } from '../demo/seedStaging';
+import { ConfigError } from '../errors';
 import { CLI_WORKFLOW_ID } from '../workflows/definitions';
 import { runFaultLoop } from './faultLoop';
 import { FaultContext, Injection, resumeRun } from './faults/context';
@@ -23,18 +24,18 @@ import { ChaosReport, machineDescription } from './report';
 import { OwnTemporal } from './temporal';
 import { Teardown } from './teardown';
 import { readStagingRows } from './verify';
-import { WorkerPool } from './workers';
+import { faultWorkerScript, WorkerPool } from './workers';
 
 /** Our own server, so the product's default task queue; set explicitly so an inherited value cannot leak in. */
 const TASK_QUEUE = 'product-etl';
 
 /**
- * Workers see only the harness's servers: no inherited Temporal profile, API key, TLS or fault switch.
+ * Workers see only the harness's servers: no inherited Temporal profile, API key or TLS.
  * LOG_LEVEL=INFO makes a fenced attempt say so in the worker's log.
  */
 function workerEnv(databaseUrl: string, temporalAddress: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|PRODUCT_ETL_FAULT|PRODUCT_ETL_TASK_QUEUE$|DATABASE_URL$|LOG_LEVEL$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|PRODUCT_ETL_TASK_QUEUE$|DATABASE_URL$|LOG_LEVEL$)/.test(k)) env[k] = v;
   return { ...env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', PRODUCT_ETL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'INFO' };
 }
 
@@ -51,6 +52,7 @@ export interface ChaosIo {
  */
 export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<ChaosReport> {
   checkOptions(options);
+  if (!existsSync(faultWorkerScript())) throw new ConfigError(`The fault worker ${faultWorkerScript()} is not built.`, 'Run `npm run build`.');
   const { say } = io;
   const oracle = io.oracle ?? chaosOracle;
   const startedAt = Date.now();
