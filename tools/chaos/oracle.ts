@@ -4,10 +4,10 @@
  * which this file is checked against there), it shares only the pure normaliser and hash with the product, none of
  * the batch planning, SQL or workflow code it judges. It lives in src because the `chaos` command ships in dist/.
  */
-import { computeDataVersion } from '../domain/dataVersion';
-import { normalizeProduct } from '../domain/normalizer';
-import { stableStringify } from '../domain/stableJson';
-import type { StagingRow } from '../domain/types';
+import { computeDataVersion } from '../../src/domain/dataVersion';
+import { normalizeProduct } from '../../src/domain/normalizer';
+import { stableStringify } from '../../src/domain/stableJson';
+import type { StagingRow } from '../../src/domain/types';
 
 export interface ExpectedProduct {
   brand_code: string; sku: string; name: string; category: string | null; price: string | null; status: string;

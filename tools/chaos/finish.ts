@@ -1,5 +1,5 @@
-import type { SyncSummary } from '../workflows/definitions';
-import type { StagingRow } from '../domain/types';
+import type { SyncSummary } from '../../src/workflows/definitions';
+import type { StagingRow } from '../../src/domain/types';
 import { STUCK_MS } from './faultLoop';
 import { FAULT_KINDS, FaultContext, FaultKind, Injection, waitForCommits } from './faults/context';
 import { BatchOutcome, batchOutcomes, cursorKey } from './history';

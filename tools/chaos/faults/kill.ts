@@ -1,4 +1,4 @@
-import { normalizeDatetime6 } from '../../domain/cursor';
+import { normalizeDatetime6 } from '../../../src/domain/cursor';
 import { retrying, waitFor } from '../util';
 import { describeParked, FaultContext, Injection, newInjection, parkBatch, pauseRun, randomDelay, resumeRun } from './context';
 

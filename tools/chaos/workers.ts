@@ -32,7 +32,7 @@ export interface WorkerEvent {
 /** What a worker prints once it polls: `product-etl worker` and the fault worker alike. */
 export const READY_LINE = 'Worker polling task queue';
 
-/** The repository root (where bin/product-etl.js is), from src/chaos or dist/src/chaos alike. */
+/** The repository root (where bin/product-etl.js is), from tools/chaos or dist/tools/chaos alike. */
 export function repoRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
@@ -50,7 +50,7 @@ function workerCommand(role: WorkerRole): string[] {
 
 /** The compiled fault worker: a process runs JavaScript, even when the harness itself runs from TypeScript in jest. */
 export function faultWorkerScript(): string {
-  return join(repoRoot(), 'dist', 'src', 'chaos', 'faultWorker.js');
+  return join(repoRoot(), 'dist', 'tools', 'chaos', 'faultWorker.js');
 }
 
 /**

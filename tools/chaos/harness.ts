@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startSync } from '../cli/startSync';
-import { createKnex, ensureDatabase } from '../db/connection';
-import { migrateLatest } from '../db/migrate';
-import { Rng } from '../demo/stagingGenerator';
-import { seedStaging } from '../demo/seedStaging';
-import { ConfigError } from '../errors';
-import { CLI_WORKFLOW_ID } from '../workflows/definitions';
+import { startSync } from '../../src/cli/startSync';
+import { createKnex, ensureDatabase } from '../../src/db/connection';
+import { migrateLatest } from '../../src/db/migrate';
+import { Rng } from '../../src/demo/stagingGenerator';
+import { seedStaging } from '../../src/demo/seedStaging';
+import { ConfigError } from '../../src/errors';
+import { CLI_WORKFLOW_ID } from '../../src/workflows/definitions';
 import { runFaultLoop } from './faultLoop';
 import { FaultContext, Injection, resumeRun } from './faults/context';
 import { MainRun, openingRace } from './faults/opening';
@@ -41,7 +41,7 @@ function workerEnv(databaseUrl: string, temporalAddress: string): NodeJS.Process
 
 export interface ChaosIo {
   say: (line: string) => void;
-  /** The oracle to judge by; the CLI uses src/chaos/oracle.ts, the test passes test/support/oracle.ts. */
+  /** The oracle to judge by; `npm run chaos` uses tools/chaos/oracle.ts, the test passes test/support/oracle.ts. */
   oracle?: Oracle;
 }
 

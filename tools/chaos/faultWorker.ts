@@ -4,11 +4,11 @@
  * itself can kill a worker. `node faultWorker.js --point before-commit|after-commit [--probability P]`.
  */
 import { parseArgs } from 'node:util';
-import type { BatchHooks } from '../activities';
-import { createKnex } from '../db/connection';
-import { parseDatabaseUrl } from '../db/databaseUrl';
-import { connectClient, connectWorkerConnection, loadTemporalSettings } from '../temporal/connection';
-import { createWorker, installRuntime } from '../worker';
+import type { BatchHooks } from '../../src/activities';
+import { createKnex } from '../../src/db/connection';
+import { parseDatabaseUrl } from '../../src/db/databaseUrl';
+import { connectClient, connectWorkerConnection, loadTemporalSettings } from '../../src/temporal/connection';
+import { createWorker, installRuntime } from '../../src/worker';
 import { FaultPoint, READY_LINE } from './workers';
 
 function hooksFor(point: FaultPoint, probability: number): BatchHooks {
