@@ -8,7 +8,7 @@ import type { PlannedFault } from './options';
 import { retrying } from './util';
 import { checkPrefix, Difference } from './verify';
 import type { StagingRow } from '../../src/domain/types';
-import type { Oracle } from './oracle';
+import type { Oracle } from '../oracle/oracle';
 
 /** No commit for this long while the run is open means it is stuck (the longest planned stall is a freeze: ~90 s). */
 export const STUCK_MS = 240_000;

@@ -5,7 +5,7 @@ import { FAULT_KINDS, FaultContext, FaultKind, Injection, waitForCommits } from 
 import { BatchOutcome, batchOutcomes, cursorKey } from './history';
 import { checkLedger } from './ledger';
 import { killSplit } from './options';
-import type { Oracle } from './oracle';
+import type { Oracle } from '../oracle/oracle';
 import { ChaosReport, FaultRow, summarizeRow } from './report';
 import { retrying } from './util';
 import { checkFinal, Difference } from './verify';

@@ -9,6 +9,7 @@ import { Rng } from '../../src/demo/stagingGenerator';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { ConfigError } from '../../src/errors';
 import { CLI_WORKFLOW_ID } from '../../src/workflows/definitions';
+import { runOracle } from '../oracle/oracle';
 import { runFaultLoop } from './faultLoop';
 import { FaultContext, Injection, resumeRun } from './faults/context';
 import { MainRun, openingRace } from './faults/opening';
@@ -17,7 +18,6 @@ import { finishRun } from './finish';
 import { OwnMariaDb } from './mariadb';
 import { Observer } from './observe';
 import { checkOptions, ChaosOptions, planFaults } from './options';
-import { chaosOracle, Oracle } from './oracle';
 import { findFreePort, SHARED_PORTS } from './ports';
 import { BatchGate } from './gate';
 import { ChaosReport, machineDescription } from './report';
@@ -41,8 +41,6 @@ function workerEnv(databaseUrl: string, temporalAddress: string): NodeJS.Process
 
 export interface ChaosIo {
   say: (line: string) => void;
-  /** The oracle to judge by; `npm run chaos` uses tools/chaos/oracle.ts, the test passes test/support/oracle.ts. */
-  oracle?: Oracle;
 }
 
 /**
@@ -54,7 +52,6 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
   checkOptions(options);
   if (!existsSync(faultWorkerScript())) throw new ConfigError(`The fault worker ${faultWorkerScript()} is not built.`, 'Run `npm run build`.');
   const { say } = io;
-  const oracle = io.oracle ?? chaosOracle;
   const startedAt = Date.now();
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'product-etl-chaos-'));
   mkdirSync(join(workDir, 'logs'), { recursive: true });
@@ -125,10 +122,10 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
     }
     for (const i of opening) say(`  ${i.kind}: ${i.detail} | ${i.observed.join(' | ')}`);
     if (options.concurrentStarts > 0) await resumeRun(ctx);
-    const loop = await runFaultLoop(ctx, planFaults(options, ctx.rng), staging, oracle);
+    const loop = await runFaultLoop(ctx, planFaults(options, ctx.rng), staging, runOracle);
     report.injections = [...opening, ...loop.injections];
     report.problems.push(...loop.problems);
-    await finishRun(ctx, report, staging, oracle, loop.prefixDifferences);
+    await finishRun(ctx, report, staging, runOracle, loop.prefixDifferences);
     report.workerEvents = pool.events;
   } catch (err) {
     report.problems.push(`the harness failed: ${(err as Error).stack ?? String(err)}`);

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { compareCursors, Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
 import type { StagingRow } from '../../src/domain/types';
-import type { ExpectedChange, ExpectedProduct, ExpectedReject, ExpectedState, Oracle } from './oracle';
+import type { ExpectedChange, ExpectedProduct, ExpectedReject, ExpectedState, Oracle } from '../oracle/oracle';
 
 export interface TableSnapshot {
   watermark: Cursor | null;
