@@ -34,6 +34,7 @@ async function run(argv: string[]): Promise<void> {
   const knex = createKnex(parseDatabaseUrl());
   const client = await connectClient(settings);
   try {
+    // No ensureSearchAttributes here: the harness starts fault workers only after its normal workers registered them.
     const connection = await connectWorkerConnection(settings);
     const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, knex, client, hooks: hooksFor(point, probability) });
     process.stderr.write(`${READY_LINE} ${settings.taskQueue} on ${settings.address}; fault point ${point} (probability ${probability}).\n`);
