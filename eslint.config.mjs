@@ -17,6 +17,14 @@ export default tseslint.config(
     },
   },
   {
+    // The product is built and run without tools/ (the fault harness and the oracle are test tooling): tools may
+    // import the product, never the other way round. (src/workflows: the stricter list below replaces this one.)
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/tools/**'], message: 'Product code must not import test tooling (tools/).' }] }],
+    },
+  },
+  {
     // Temporal's rules for workflow code: it runs in a deterministic sandbox and is replayed from history, so no
     // Node built-ins, no I/O, no clients or activity implementations (types only), no wall clock, no randomness.
     files: ['src/workflows/**/*.ts'],

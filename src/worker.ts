@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Knex } from 'knex';
-import { createActivities } from './activities';
+import { createActivities, type BatchHooks } from './activities';
 import type { ActivityConfig } from './activities/deps';
 import type { Logger } from './activities/logger';
 import { PIPELINE_NAME } from './temporal/searchAttributes';
@@ -19,6 +19,8 @@ export interface CreateWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** Overrides of the activities' settings (e.g. maxBatchAttempts); the pipeline name is fixed. */
   activityConfig?: Omit<ActivityConfig, 'pipeline'>;
+  /** For test harnesses only; a production worker runs without. */
+  hooks?: BatchHooks;
 }
 
 /** Adapts Temporal's runtime logger (structured, leveled) to the activities' Logger. */
@@ -39,6 +41,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     client: o.client,
     logger: o.logger ?? runtimeLogger(),
     config: { ...o.activityConfig, pipeline: PIPELINE_NAME },
+    hooks: o.hooks,
   });
   return Worker.create({
     connection: o.connection,

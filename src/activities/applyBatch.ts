@@ -36,13 +36,6 @@ function heartbeatIfSlow(elapsedMs: number): void {
   if (elapsedMs >= HEARTBEAT_AFTER_MS) asyncLocalStorage.getStore()?.heartbeat();
 }
 
-/** A test-only switch to crash the worker around the commit (see docs/reliability.md). */
-function faultPoint(name: 'before-commit' | 'after-commit'): void {
-  if (process.env.PRODUCT_ETL_FAULT === name && Math.random() < Number(process.env.PRODUCT_ETL_FAULT_PROBABILITY ?? '1')) {
-    process.kill(process.pid, 'SIGKILL');
-  }
-}
-
 function sampleOf(changes: readonly ChangeEntry[], rejects: readonly RejectEntry[]): DryRunSample {
   return {
     rejects: rejects.slice(0, SAMPLE_SIZE).map((r) => ({ stagingId: r.staging_id, reason: r.reason_code, message: r.message.slice(0, SAMPLE_MESSAGE_LENGTH) })),
@@ -83,7 +76,7 @@ function batchResult(input: ApplyBatchInput, rows: readonly StagingRow[], counts
  * none per row. Temporal may run this more than once (a worker dies after the commit, an attempt outlives its
  * timeout): the watermark row, locked first, fences the batch, so a repeated attempt returns what was committed.
  */
-export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
+export function createApplyBatch({ knex, logger, config, hooks = {} }: ActivityDeps) {
   const readAhead = config.readAhead === false ? undefined : new BatchReadAhead(knex);
   let idAllocation: Promise<IdAllocation> | undefined;
 
@@ -147,10 +140,10 @@ export function createApplyBatch({ knex, logger, config }: ActivityDeps) {
           watermarkStore.set(trx, to, owner),
           batchLogStore.record(trx, owner, { from: input.from, to, rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs() }),
         ]);
-        faultPoint('before-commit');
+        await hooks.beforeCommit?.();
         return batchResult(input, rows, plan.counts, elapsedMs());
-      }).then((result) => {
-        faultPoint('after-commit');
+      }).then(async (result) => {
+        await hooks.afterCommit?.();
         return result;
       });
     } catch (err) {

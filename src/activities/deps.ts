@@ -11,10 +11,22 @@ export interface ActivityConfig {
   maxBatchAttempts?: number;
 }
 
+/**
+ * Points in a batch where a caller may step in. The product sets none; the fault harness (tools/chaos) kills its
+ * own worker there, to prove a crash on either side of COMMIT loses and doubles nothing.
+ */
+export interface BatchHooks {
+  /** Inside the batch's transaction, after all of its writes, before COMMIT. */
+  beforeCommit?(): void | Promise<void>;
+  /** After COMMIT, before Temporal hears of the result. */
+  afterCommit?(): void | Promise<void>;
+}
+
 export interface ActivityDeps {
   knex: Knex;
   logger: Logger;
   config: ActivityConfig;
   /** Used by the run lock to ask Temporal whether the run holding the lock is still open. */
   client?: Client;
+  hooks?: BatchHooks;
 }

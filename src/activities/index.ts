@@ -4,7 +4,7 @@ import { createCheckDatabase } from './checkDatabase';
 import type { ActivityDeps } from './deps';
 import { createRunLock } from './runLock';
 
-export type { ActivityDeps, ActivityConfig } from './deps';
+export type { ActivityDeps, ActivityConfig, BatchHooks } from './deps';
 
 /**
  * The activities, built by the worker (or a test) with the knex, logger and config they use: nothing global.

@@ -1,7 +1,6 @@
 import { installRuntime } from '../worker';
 import { benchCommand } from './commands/bench';
 import { cancelCommand } from './commands/cancel';
-import { chaosCommand } from './commands/chaos';
 import { demoCommand } from './commands/demo';
 import { devServerCommand } from './commands/devServer';
 import { historyCommand } from './commands/history';
@@ -37,7 +36,6 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   demo: { run: demoCommand, help: 'the whole job locally: dev server, migrate, demo data, sync, summary [--rows N]' },
   'seed-demo': { run: seedDemoCommand, help: 'dev/demo only: create products_staging if missing and fill it --rows N' },
   bench: { run: benchCommand, help: 'benchmark the sync against one INSERT ... SELECT statement --rows N' },
-  chaos: { run: chaosCommand, help: 'fault harness on its own MariaDB/Temporal/workers, checked against the oracle (docs/reliability.md)' },
 };
 
 export function registerCommand(name: string, run: Command, help: string): void {

@@ -9,7 +9,7 @@ import { changeStatementBytes } from '../../src/db/stores/changeLogStore';
 import { statementLimit } from '../../src/db/sql/multiRowInsert';
 import { planBatch, prepareRows } from '../../src/domain/applyPlan';
 import type { StagingRow } from '../../src/domain/types';
-import { runOracle } from '../support/oracle';
+import { runOracle } from '../../tools/oracle/oracle';
 import { OwnMariaDb } from '../support/ownMariaDb';
 import { readStaging } from '../support/syncHarness';
 import { createTestDatabase, insertStaging, misattributedChanges, snapshot, StagingInsert, TestDatabase } from '../support/testDatabase';

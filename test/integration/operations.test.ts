@@ -23,7 +23,7 @@ import { ConfigError } from '../../src/errors';
 import { cliCacheDir } from '../../src/temporal/cliBinary';
 import { pauseSignal, progressQuery, resumeSignal, setBatchSizeUpdate, SyncSummary } from '../../src/workflows/definitions';
 import { actualState, createSyncEnv, readStaging, SyncEnv } from '../support/syncHarness';
-import { runOracle } from '../support/oracle';
+import { runOracle } from '../../tools/oracle/oracle';
 import { TEMPORAL_ADDRESS, uniqueId } from '../support/temporalTestEnv';
 import { insertStaging, snapshot, StagingInsert } from '../support/testDatabase';
 

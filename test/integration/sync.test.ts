@@ -1,6 +1,6 @@
 /**
  * The sync end to end on the real Temporal dev server and MariaDB, checked against the independent oracle of spec
- * section 6 (test/support/oracle.ts).
+ * section 6 (tools/oracle/oracle.ts).
  */
 import { createActivities } from '../../src/activities';
 import { silentLogger } from '../../src/activities/logger';

@@ -4,7 +4,7 @@ import type { StagingRow } from '../../src/domain/types';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { startSync } from '../../src/cli/startSync';
 import type { ProductSyncInput, SyncSummary } from '../../src/workflows/definitions';
-import { runOracle } from './oracle';
+import { runOracle } from '../../tools/oracle/oracle';
 import { createTestDatabase, snapshot, TestDatabase } from './testDatabase';
 import { startTestWorker, TestWorker, uniqueId } from './temporalTestEnv';
 

@@ -1,6 +1,6 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../domain/cursor';
+import { Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
 
 /** The applyBatch attempt Temporal currently has out, as `describe()` (what the UI shows) reports it. */
 export interface PendingBatch {

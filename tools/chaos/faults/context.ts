@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { Cursor } from '../../domain/cursor';
-import type { Rng } from '../../demo/stagingGenerator';
+import type { Cursor } from '../../../src/domain/cursor';
+import type { Rng } from '../../../src/demo/stagingGenerator';
 import type { OwnMariaDb } from '../mariadb';
 import { GATE_TABLES, BatchGate, ParkedBatch } from '../gate';
 import type { Observer } from '../observe';
 import type { OwnTemporal } from '../temporal';
-import { pauseSignal, progressQuery, resumeSignal } from '../../workflows/definitions';
+import { pauseSignal, progressQuery, resumeSignal } from '../../../src/workflows/definitions';
 import { retrying, sleep, waitFor } from '../util';
 import type { ChaosWorker, WorkerPool } from '../workers';
 

@@ -4,9 +4,9 @@
  * together, so any consistent read must match a prefix exactly) and at the end (against all rows).
  */
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, normalizeDatetime6 } from '../domain/cursor';
-import type { StagingRow } from '../domain/types';
-import type { ExpectedChange, ExpectedProduct, ExpectedReject, ExpectedState, Oracle } from './oracle';
+import { compareCursors, Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
+import type { StagingRow } from '../../src/domain/types';
+import type { ExpectedChange, ExpectedProduct, ExpectedReject, ExpectedState, Oracle } from '../oracle/oracle';
 
 export interface TableSnapshot {
   watermark: Cursor | null;

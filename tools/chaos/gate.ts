@@ -1,5 +1,5 @@
 import { createConnection, Connection } from 'mysql2/promise';
-import type { DatabaseSettings } from '../db/databaseUrl';
+import type { DatabaseSettings } from '../../src/db/databaseUrl';
 import { sleep, waitFor } from './util';
 
 /**

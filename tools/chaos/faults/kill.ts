@@ -1,4 +1,4 @@
-import { normalizeDatetime6 } from '../../domain/cursor';
+import { normalizeDatetime6 } from '../../../src/domain/cursor';
 import { retrying, waitFor } from '../util';
 import { describeParked, FaultContext, Injection, newInjection, parkBatch, pauseRun, randomDelay, resumeRun } from './context';
 
@@ -34,8 +34,8 @@ export async function killRandomly(ctx: FaultContext): Promise<Injection> {
 }
 
 /**
- * A kill exactly before or after a batch's COMMIT: a worker started with PRODUCT_ETL_FAULT=<point> kills itself
- * there at its first batch (src/activities/applyBatch.ts). The run is paused while it boots, so it competes for the
+ * A kill exactly before or after a batch's COMMIT: the harness's fault worker (faultWorker.ts) kills itself
+ * there at its first batch, from a hook of applyBatch. The run is paused while it boots, so it competes for the
  * very next batches. Before the commit, the transaction dies with the connection and the retry applies the batch;
  * after it, the batch is in but Temporal never hears so, and the retry must find it committed and return that.
  */
@@ -47,7 +47,7 @@ export async function killAtFaultPoint(ctx: FaultContext, point: 'before-commit'
   // A getter: the exit is set by an event handler while we wait, which TypeScript's narrowing cannot see.
   const exit = () => worker.exit;
   if (exit()) {
-    inj.detail = `worker ${worker.name} with PRODUCT_ETL_FAULT=${point} exited before it was ready`;
+    inj.detail = `fault worker ${worker.name} (${point}) exited before it was ready`;
     inj.ok = false;
     return inj;
   }
@@ -68,6 +68,6 @@ export async function killAtFaultPoint(ctx: FaultContext, point: 'before-commit'
     const row = (await ctx.knex('etl_batch_log').where({ to_at: watermark.at, to_id: watermark.id }).first()) as { from_at: string; from_id: string } | undefined;
     if (row) inj.batchFrom = { at: normalizeDatetime6(String(row.from_at)), id: String(row.from_id) };
   }
-  inj.detail = `worker ${worker.name} (PRODUCT_ETL_FAULT=${point}) killed itself ${point === 'before-commit' ? 'just before' : 'just after'} COMMIT`;
+  inj.detail = `fault worker ${worker.name} (${point}) killed itself ${point === 'before-commit' ? 'just before' : 'just after'} COMMIT`;
   return inj;
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { startSync } from '../../cli/startSync';
-import { ConfigError } from '../../errors';
-import { CLI_WORKFLOW_ID, pauseSignal } from '../../workflows/definitions';
+import { startSync } from '../../../src/cli/startSync';
+import { ConfigError } from '../../../src/errors';
+import { CLI_WORKFLOW_ID, pauseSignal } from '../../../src/workflows/definitions';
 import { messageOf } from '../util';
 import { endingOf } from './starts';
 import type { Injection } from './context';

@@ -1,13 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startSync } from '../cli/startSync';
-import { createKnex, ensureDatabase } from '../db/connection';
-import { migrateLatest } from '../db/migrate';
-import { Rng } from '../demo/stagingGenerator';
-import { seedStaging } from '../demo/seedStaging';
-import { CLI_WORKFLOW_ID } from '../workflows/definitions';
+import { startSync } from '../../src/cli/startSync';
+import { createKnex, ensureDatabase } from '../../src/db/connection';
+import { migrateLatest } from '../../src/db/migrate';
+import { Rng } from '../../src/demo/stagingGenerator';
+import { seedStaging } from '../../src/demo/seedStaging';
+import { ConfigError } from '../../src/errors';
+import { CLI_WORKFLOW_ID } from '../../src/workflows/definitions';
+import { runOracle } from '../oracle/oracle';
 import { runFaultLoop } from './faultLoop';
 import { FaultContext, Injection, resumeRun } from './faults/context';
 import { MainRun, openingRace } from './faults/opening';
@@ -16,32 +18,29 @@ import { finishRun } from './finish';
 import { OwnMariaDb } from './mariadb';
 import { Observer } from './observe';
 import { checkOptions, ChaosOptions, planFaults } from './options';
-import { chaosOracle, Oracle } from './oracle';
 import { findFreePort, SHARED_PORTS } from './ports';
 import { BatchGate } from './gate';
 import { ChaosReport, machineDescription } from './report';
 import { OwnTemporal } from './temporal';
 import { Teardown } from './teardown';
 import { readStagingRows } from './verify';
-import { WorkerPool } from './workers';
+import { faultWorkerScript, WorkerPool } from './workers';
 
 /** Our own server, so the product's default task queue; set explicitly so an inherited value cannot leak in. */
 const TASK_QUEUE = 'product-etl';
 
 /**
- * Workers see only the harness's servers: no inherited Temporal profile, API key, TLS or fault switch.
+ * Workers see only the harness's servers: no inherited Temporal profile, API key or TLS.
  * LOG_LEVEL=INFO makes a fenced attempt say so in the worker's log.
  */
 function workerEnv(databaseUrl: string, temporalAddress: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|PRODUCT_ETL_FAULT|PRODUCT_ETL_TASK_QUEUE$|DATABASE_URL$|LOG_LEVEL$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|PRODUCT_ETL_TASK_QUEUE$|DATABASE_URL$|LOG_LEVEL$)/.test(k)) env[k] = v;
   return { ...env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default', PRODUCT_ETL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'INFO' };
 }
 
 export interface ChaosIo {
   say: (line: string) => void;
-  /** The oracle to judge by; the CLI uses src/chaos/oracle.ts, the test passes test/support/oracle.ts. */
-  oracle?: Oracle;
 }
 
 /**
@@ -51,8 +50,8 @@ export interface ChaosIo {
  */
 export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<ChaosReport> {
   checkOptions(options);
+  if (!existsSync(faultWorkerScript())) throw new ConfigError(`The fault worker ${faultWorkerScript()} is not built.`, 'Run `npm run build`.');
   const { say } = io;
-  const oracle = io.oracle ?? chaosOracle;
   const startedAt = Date.now();
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'product-etl-chaos-'));
   mkdirSync(join(workDir, 'logs'), { recursive: true });
@@ -123,10 +122,10 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
     }
     for (const i of opening) say(`  ${i.kind}: ${i.detail} | ${i.observed.join(' | ')}`);
     if (options.concurrentStarts > 0) await resumeRun(ctx);
-    const loop = await runFaultLoop(ctx, planFaults(options, ctx.rng), staging, oracle);
+    const loop = await runFaultLoop(ctx, planFaults(options, ctx.rng), staging, runOracle);
     report.injections = [...opening, ...loop.injections];
     report.problems.push(...loop.problems);
-    await finishRun(ctx, report, staging, oracle, loop.prefixDifferences);
+    await finishRun(ctx, report, staging, runOracle, loop.prefixDifferences);
     report.workerEvents = pool.events;
   } catch (err) {
     report.problems.push(`the harness failed: ${(err as Error).stack ?? String(err)}`);

@@ -1,13 +1,13 @@
 /**
- * The expected state after applying staging rows by spec section 6, one row at a time, in (src_updated_at, id)
- * order, with a plain Map standing in for `products`. Like test/support/oracle.ts (which the chaos test uses, and
- * which this file is checked against there), it shares only the pure normaliser and hash with the product, none of
- * the batch planning, SQL or workflow code it judges. It lives in src because the `chaos` command ships in dist/.
+ * The oracle of spec section 6, the one the tests and the fault harness both judge by: staging rows applied one at a
+ * time, in (src_updated_at, id) order, over ALL rows, with a plain Map standing in for `products`. It shares only the
+ * pure normaliser and hash with the product (unit-tested on their own), none of the batch planning, SQL or workflow
+ * code it is used to check. It lives in tools/ because it is test tooling that the harness runs outside jest.
  */
-import { computeDataVersion } from '../domain/dataVersion';
-import { normalizeProduct } from '../domain/normalizer';
-import { stableStringify } from '../domain/stableJson';
-import type { StagingRow } from '../domain/types';
+import { computeDataVersion } from '../../src/domain/dataVersion';
+import { normalizeProduct } from '../../src/domain/normalizer';
+import { stableStringify } from '../../src/domain/stableJson';
+import type { StagingRow } from '../../src/domain/types';
 
 export interface ExpectedProduct {
   brand_code: string; sku: string; name: string; category: string | null; price: string | null; status: string;
@@ -25,7 +25,6 @@ export interface ExpectedState {
   rejects: ExpectedReject[];
   counts: { inserted: number; updated: number; unchanged: number; stale: number; rejected: number };
 }
-/** Any implementation of spec section 6 over all the given rows (test/support/oracle.ts's runOracle fits). */
 export type Oracle = (rows: StagingRow[]) => ExpectedState;
 
 /** The record fields, sorted: the order `changed_fields` lists them in. */
@@ -68,7 +67,7 @@ function prepare(row: StagingRow): Prepared {
   return prepared;
 }
 
-export const chaosOracle: Oracle = (rowsInAnyOrder) => {
+export const runOracle: Oracle = (rowsInAnyOrder) => {
   const products = new Map<string, ExpectedProduct>();
   const out: ExpectedState = { products: [], changes: [], rejects: [], counts: { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 } };
   for (const row of [...rowsInAnyOrder].sort(byCursor)) {

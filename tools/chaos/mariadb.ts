@@ -1,9 +1,9 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { createKnex } from '../db/connection';
-import { DatabaseSettings } from '../db/databaseUrl';
-import { ConfigError } from '../errors';
+import { createKnex } from '../../src/db/connection';
+import { DatabaseSettings } from '../../src/db/databaseUrl';
+import { ConfigError } from '../../src/errors';
 import { waitFor, withTimeout } from './util';
 
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin', '/usr/local/mysql/bin'];

@@ -7,8 +7,8 @@ import { restartTemporal } from './faults/temporalRestart';
 import type { PlannedFault } from './options';
 import { retrying } from './util';
 import { checkPrefix, Difference } from './verify';
-import type { StagingRow } from '../domain/types';
-import type { Oracle } from './oracle';
+import type { StagingRow } from '../../src/domain/types';
+import type { Oracle } from '../oracle/oracle';
 
 /** No commit for this long while the run is open means it is stuck (the longest planned stall is a freeze: ~90 s). */
 export const STUCK_MS = 240_000;

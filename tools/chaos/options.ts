@@ -1,5 +1,5 @@
-import type { Rng } from '../demo/stagingGenerator';
-import { ConfigError } from '../errors';
+import type { Rng } from '../../src/demo/stagingGenerator';
+import { ConfigError } from '../../src/errors';
 
 export interface ChaosOptions {
   rows: number;

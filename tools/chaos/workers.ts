@@ -4,8 +4,9 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { sleep, waitFor } from './util';
 
-/** `normal` workers are kept at their count; the others carry a PRODUCT_ETL_FAULT point and die at their first batch. */
-export type WorkerRole = 'normal' | 'before-commit' | 'after-commit';
+export type FaultPoint = 'before-commit' | 'after-commit';
+/** `normal` workers are kept at their count; fault workers kill themselves at their point in their first batch. */
+export type WorkerRole = 'normal' | FaultPoint;
 
 export interface ChaosWorker {
   name: string;
@@ -28,9 +29,10 @@ export interface WorkerEvent {
   unexpected: boolean;
 }
 
-const READY_LINE = 'Worker polling task queue';
+/** What a worker prints once it polls: `product-etl worker` and the fault worker alike. */
+export const READY_LINE = 'Worker polling task queue';
 
-/** The repository root (where bin/product-etl.js is), from src/chaos or dist/src/chaos alike. */
+/** The repository root (where bin/product-etl.js is), from tools/chaos or dist/tools/chaos alike. */
 export function repoRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
@@ -40,10 +42,22 @@ export function repoRoot(): string {
   throw new Error(`Cannot find the repository root (bin/product-etl.js) above ${__dirname}`);
 }
 
+/** The command line of a worker process: what an operator runs, or the harness's fault worker (compiled, in dist/). */
+function workerCommand(role: WorkerRole): string[] {
+  if (role === 'normal') return [join(repoRoot(), 'bin', 'product-etl.js'), 'worker'];
+  return [faultWorkerScript(), '--point', role, '--probability', '1'];
+}
+
+/** The compiled fault worker: a process runs JavaScript, even when the harness itself runs from TypeScript in jest. */
+export function faultWorkerScript(): string {
+  return join(repoRoot(), 'dist', 'tools', 'chaos', 'faultWorker.js');
+}
+
 /**
- * Worker processes of the harness's own: `node bin/product-etl.js worker`, exactly what an operator runs, with
- * DATABASE_URL / TEMPORAL_ADDRESS / PRODUCT_ETL_TASK_QUEUE pointing at the harness's servers. A normal worker that
- * dies, whatever the reason, is recorded and replaced (as systemd or Kubernetes would), so the run can go on.
+ * Worker processes of the harness's own: `node bin/product-etl.js worker`, exactly what an operator runs, and fault
+ * workers, with DATABASE_URL / TEMPORAL_ADDRESS / PRODUCT_ETL_TASK_QUEUE pointing at the harness's servers. A normal
+ * worker that dies, whatever the reason, is recorded and replaced (as systemd or Kubernetes would), so the run can
+ * go on.
  */
 export class WorkerPool {
   private readonly workers: ChaosWorker[] = [];
@@ -64,10 +78,9 @@ export class WorkerPool {
     const name = `w${++this.seq}${role === 'normal' ? '' : `-${role}`}`;
     const logFile = join(this.o.logDir, `${name}.log`);
     const fd = openSync(logFile, 'a');
-    const faultEnv = role === 'normal' ? {} : { PRODUCT_ETL_FAULT: role, PRODUCT_ETL_FAULT_PROBABILITY: '1' };
-    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'product-etl.js'), 'worker'], {
+    const child = spawn(process.execPath, workerCommand(role), {
       cwd: repoRoot(),
-      env: { ...this.o.env, ...faultEnv },
+      env: this.o.env,
       // Its own process group: a Ctrl-C at the terminal reaches the harness, which stops workers in order.
       detached: true,
       stdio: ['ignore', fd, fd],
@@ -79,7 +92,7 @@ export class WorkerPool {
     this.children.set(name, child);
     child.once('exit', (code, signal) => this.exited(w, code, signal));
     await waitFor(async () => w.exit !== undefined || this.logOf(w).includes(READY_LINE), 90_000, 200);
-    this.note(w, w.exit ? `exited before it was ready (${this.describeExit(w)})` : `started (pid ${w.pid}${role === 'normal' ? '' : `, PRODUCT_ETL_FAULT=${role}`})`, w.exit !== undefined);
+    this.note(w, w.exit ? `exited before it was ready (${this.describeExit(w)})` : `started (pid ${w.pid}${role === 'normal' ? '' : `, fault point ${role}`})`, w.exit !== undefined);
     return w;
   }
 

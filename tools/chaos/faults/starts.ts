@@ -1,8 +1,8 @@
 import { ApplicationFailure, Client, ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
-import { searchAttributesOf, startSync, staticSummaryOf } from '../../cli/startSync';
-import { SCHEDULED_WORKFLOW_ID } from '../../cli/commands/schedule';
-import { ConfigError } from '../../errors';
-import { SCHEDULE_ID, WORKFLOW_TYPE } from '../../workflows/definitions';
+import { searchAttributesOf, startSync, staticSummaryOf } from '../../../src/cli/startSync';
+import { SCHEDULED_WORKFLOW_ID } from '../../../src/cli/commands/schedule';
+import { ConfigError } from '../../../src/errors';
+import { SCHEDULE_ID, WORKFLOW_TYPE } from '../../../src/workflows/definitions';
 import { messageOf, retrying, waitFor, withTimeout } from '../util';
 import { FaultContext, Injection, newInjection } from './context';
 

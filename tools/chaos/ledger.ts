@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, cursorEquals, formatCursor, normalizeDatetime6, START_CURSOR } from '../domain/cursor';
+import { compareCursors, Cursor, cursorEquals, formatCursor, normalizeDatetime6, START_CURSOR } from '../../src/domain/cursor';
 import type { Difference } from './verify';
 
 interface LedgerRow {

@@ -1,7 +1,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, Payload } from '@temporalio/common';
-import type { Cursor } from '../domain/cursor';
-import type { ApplyBatchInput, ApplyBatchResult } from '../shared/syncTypes';
+import type { Cursor } from '../../src/domain/cursor';
+import type { ApplyBatchInput, ApplyBatchResult } from '../../src/shared/syncTypes';
 
 /** What Temporal's history says happened to one batch: the attempt that counted, why earlier ones failed, its result. */
 export interface BatchOutcome {

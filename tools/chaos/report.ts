@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import type { OutcomeCounts } from '../domain/outcome';
+import type { OutcomeCounts } from '../../src/domain/outcome';
 import type { FaultKind, Injection } from './faults/context';
 import type { ChaosOptions } from './options';
 import { seconds } from './util';

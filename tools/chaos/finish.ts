@@ -1,11 +1,11 @@
-import type { SyncSummary } from '../workflows/definitions';
-import type { StagingRow } from '../domain/types';
+import type { SyncSummary } from '../../src/workflows/definitions';
+import type { StagingRow } from '../../src/domain/types';
 import { STUCK_MS } from './faultLoop';
 import { FAULT_KINDS, FaultContext, FaultKind, Injection, waitForCommits } from './faults/context';
 import { BatchOutcome, batchOutcomes, cursorKey } from './history';
 import { checkLedger } from './ledger';
 import { killSplit } from './options';
-import type { Oracle } from './oracle';
+import type { Oracle } from '../oracle/oracle';
 import { ChaosReport, FaultRow, summarizeRow } from './report';
 import { retrying } from './util';
 import { checkFinal, Difference } from './verify';

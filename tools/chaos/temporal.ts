@@ -1,4 +1,4 @@
-import { defaultDevServerOptions, DevServerOptions, startDevServer, stopDevServer } from '../temporal/devServer';
+import { defaultDevServerOptions, DevServerOptions, startDevServer, stopDevServer } from '../../src/temporal/devServer';
 
 /**
  * A Temporal dev server of the harness's own (its own ports and state folder). Stopped and started with the same
