@@ -1,14 +1,8 @@
 import { createRequire } from 'node:module';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import * as proto from '@temporalio/proto';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
-import { ConfigError } from '../../errors';
-import { connectClient, loadTemporalSettings } from '../../temporal/connection';
-import { parse } from '../args';
-import { say } from '../output';
-
-const USAGE = 'product-etl history <workflow-id> [--run-id R] > history.json';
+import { ConfigError } from '../errors';
 
 /*
  * Proto JSON of a History, as `temporal workflow show --output json` writes it and the UI downloads it.
@@ -112,33 +106,5 @@ export function historyFromJsonText(text: string): History {
       'Payloads must be encoded (base64), as the CLI writes them; in the UI, download the history with decoding turned off.',
       { cause: err },
     );
-  }
-}
-
-/** `history`: the run's event history on stdout, in the CLI's JSON format, for `replay` or for the record. */
-export async function historyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { 'run-id': { type: 'string' } }, USAGE, true);
-  if (positionals.length !== 1) throw new ConfigError('history takes one workflow id.', `Usage: ${USAGE}`);
-  const [workflowId] = positionals;
-  const runId = values['run-id'] as string | undefined;
-  const client = await connectClient(loadTemporalSettings());
-  try {
-    let history: History;
-    try {
-      history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
-        throw new ConfigError(`There is no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} in namespace ${client.options.namespace}.`, 'Check the id in the Temporal UI.', { cause: err });
-      }
-      throw err;
-    }
-    // Written with a callback and awaited: bin/product-etl.js calls process.exit() when the command returns, and
-    // stdout to a pipe is asynchronous in Node, so a large history would otherwise be cut off (at 64 KiB).
-    const text = historyToCliJson(history) + '\n';
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
-    say(`Wrote ${history.events?.length ?? 0} events of ${workflowId}${runId ? ` run ${runId}` : ' (latest run)'}.`);
-    return 0;
-  } finally {
-    await client.connection.close();
   }
 }
