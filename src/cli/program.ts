@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { addBenchCommand } from './commands/bench';
 import { addCancelCommand } from './commands/cancel';
 import { addChaosCommand } from './commands/chaos';

@@ -2,14 +2,14 @@
  * Every command and subcommand answers `--help` in a real `product-etl` process: exit status 0 and a usage text
  * that names each of its options. An unknown command is a usage error (exit status 2) with a suggestion.
  */
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { buildProgram } from '../../src/cli/program';
 import { buildIfStale, runCli } from '../support/builtCli';
 
 jest.setTimeout(180_000);
 
 /** Each command's path (e.g. ['schedule', 'create']) and the long flags it declares, from the program itself. */
-function commandsOf(cmd: Command, path: string[] = []): Array<{ path: string[]; flags: string[] }> {
+function commandsOf(cmd: CommandUnknownOpts, path: string[] = []): Array<{ path: string[]; flags: string[] }> {
   return cmd.commands.flatMap((sub) => {
     const here = [...path, sub.name()];
     return [{ path: here, flags: sub.options.map((o) => o.long).filter((l): l is string => l !== undefined) }, ...commandsOf(sub, here)];

@@ -1,18 +1,20 @@
 import { cpus, totalmem } from 'node:os';
+import { Command } from '@commander-js/extra-typings';
 import type { Knex } from 'knex';
+import { SyncClient } from '../../client';
 import { runBatchesDirectly } from '../../bench/directRun';
 import { runReferenceUpsert } from '../../bench/referenceSql';
 import { dropDatabase, ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl, withDatabase } from '../../db/databaseUrl';
 import { migrateLatest } from '../../db/migrate';
 import { seedStaging } from '../../demo/seedStaging';
-import { SyncClient } from '../../client';
 import { loadTemporalSettings } from '../../temporal/connection';
-import { act, AddCommand, wholeNumberArg } from '../command';
+import { act, AddCommand, OptionsOf, wholeNumberArg } from '../command';
 import { openDatabase } from '../context';
 import { followToSummary } from '../follow';
 import { print, say } from '../output';
 import { withInProcessWorker } from '../withWorker';
+
 const TARGET_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
 
 async function truncateTargets(knex: Knex): Promise<void> {
@@ -23,20 +25,16 @@ const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-interface BenchOptions {
-  rows: number;
-  limit: number;
-  keep?: boolean;
-}
-
-export const addBenchCommand: AddCommand = (program, exit) => {
+const define = (program: Command) =>
   program
     .command('bench')
     .description('benchmark the sync against one INSERT ... SELECT statement (docs/benchmarks.md)')
     .option('--rows <n>', 'generated staging rows', wholeNumberArg('rows', 1, 10_000_000), 100_000)
     .option('--limit <n>', 'batch size', wholeNumberArg('limit', 1, 10_000), 1000)
-    .option('--keep', 'keep the benchmark database <db>_bench afterwards')
-    .action(act(exit, bench));
+    .option('--keep', 'keep the benchmark database <db>_bench afterwards');
+
+export const addBenchCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, bench));
 };
 
 /**
@@ -44,7 +42,7 @@ export const addBenchCommand: AddCommand = (program, exit) => {
  * benchmark's own (<db>_bench, dropped afterwards unless --keep), a full sync through Temporal at the given batch
  * size, then the same rows through one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE.
  */
-async function bench({ rows, limit: batchSize, keep }: BenchOptions): Promise<number> {
+async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>): Promise<number> {
   const base = parseDatabaseUrl();
   const settingsDb = withDatabase(base, `${base.database}_bench`.slice(0, 64));
   const temporal = { ...loadTemporalSettings(), taskQueue: `product-etl-bench-${process.pid}` };

@@ -1,27 +1,25 @@
-import { act, AddCommand, workflowIdOption } from '../command';
+import { Command } from '@commander-js/extra-typings';
+import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
 import { withSyncClient } from '../context';
 import { formatOutcome } from '../format/outcome';
 import { print, say } from '../output';
 
-interface CancelOptions {
-  workflowId?: string;
-  wait?: boolean;
-}
+const define = (program: Command) =>
+  program
+    .command('cancel')
+    .description('stop a run after its batch in flight (it ends Cancelled)')
+    .addOption(workflowIdOption('the workflow to cancel'))
+    .option('--wait', 'wait until the run has stopped and print how it ended');
 
 /**
  * `cancel`, as the UI's Cancel button: the run stops after the batch in flight has committed or rolled back and ends
  * Cancelled, its watermark at the last committed batch. --wait waits for that and reports it.
  */
 export const addCancelCommand: AddCommand = (program, exit) => {
-  program
-    .command('cancel')
-    .description('stop a run after its batch in flight (it ends Cancelled)')
-    .addOption(workflowIdOption('the workflow to cancel'))
-    .option('--wait', 'wait until the run has stopped and print how it ended')
-    .action(act(exit, cancel));
+  define(program).action(act(exit, cancel));
 };
 
-async function cancel(o: CancelOptions): Promise<number> {
+async function cancel(o: OptionsOf<typeof define>): Promise<number> {
   return withSyncClient(async (client) => {
     const run = await client.cancel({ workflowId: o.workflowId });
     const { workflowId: id, runId } = run.description;

@@ -1,3 +1,4 @@
+import { Command } from '@commander-js/extra-typings';
 import { SyncClient } from '../../client';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
@@ -5,27 +6,29 @@ import { migrateLatest } from '../../db/migrate';
 import { seedStaging } from '../../demo/seedStaging';
 import { loadTemporalSettings } from '../../temporal/connection';
 import { defaultDevServerOptions, startDevServer } from '../../temporal/devServer';
-import { act, AddCommand, wholeNumberArg } from '../command';
+import { act, AddCommand, OptionsOf, wholeNumberArg } from '../command';
 import { openDatabase } from '../context';
 import { followToSummary } from '../follow';
 import { formatSummary } from '../format/summary';
 import { print, say } from '../output';
 import { withInProcessWorker } from '../withWorker';
 
+const define = (program: Command) =>
+  program
+    .command('demo')
+    .description('the whole job locally: dev server, migrate, demo data, sync, summary')
+    .option('--rows <n>', 'demo staging rows, when staging is empty', wholeNumberArg('rows', 1, 10_000_000), 20_000)
+    .option('--limit <n>', 'batch size', wholeNumberArg('limit', 1, 10_000), 1000);
+
 /**
  * `demo`, the whole job on one machine: Temporal dev server up (left running for the UI), database migrated, demo
  * staging rows (only when staging is empty), a worker in this process, the sync, its summary, and where to look.
  */
 export const addDemoCommand: AddCommand = (program, exit) => {
-  program
-    .command('demo')
-    .description('the whole job locally: dev server, migrate, demo data, sync, summary')
-    .option('--rows <n>', 'demo staging rows, when staging is empty', wholeNumberArg('rows', 1, 10_000_000), 20_000)
-    .option('--limit <n>', 'batch size', wholeNumberArg('limit', 1, 10_000), 1000)
-    .action(act(exit, demo));
+  define(program).action(act(exit, demo));
 };
 
-async function demo({ rows, limit: batchSize }: { rows: number; limit: number }): Promise<number> {
+async function demo({ rows, limit: batchSize }: OptionsOf<typeof define>): Promise<number> {
   const settings = loadTemporalSettings();
   let uiUrl = 'your Temporal cluster\'s UI';
   if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE) {

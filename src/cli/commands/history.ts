@@ -11,7 +11,7 @@ export const addHistoryCommand: AddCommand = (program, exit) => {
     .argument('<workflow-id>', 'the workflow whose history to write')
     .option('--run-id <id>', 'one run of it (default: the latest)')
     .addHelpText('after', '\nExample: npx product-etl history product-sync > history.json')
-    .action(act(exit, (workflowId: string, o: { runId?: string }) => withSyncClient(async (client) => {
+    .action(act(exit, (workflowId, o) => withSyncClient(async (client) => {
       const history = await client.history(workflowId, o.runId);
       // Written with a callback and awaited: bin/product-etl.js calls process.exit() when the command returns, and
       // stdout to a pipe is asynchronous in Node, so a large history would otherwise be cut off (at 64 KiB).

@@ -1,20 +1,23 @@
+import { Command } from '@commander-js/extra-typings';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { migrateLatest, migrateRollbackAll } from '../../db/migrate';
-import { act, AddCommand } from '../command';
+import { act, AddCommand, OptionsOf } from '../command';
 import { openDatabase } from '../context';
 import { print, say } from '../output';
 
-/** `migrate`: creates the database if it is missing and runs the migrations; --rollback-all undoes them (dev only). */
-export const addMigrateCommand: AddCommand = (program, exit) => {
+const define = (program: Command) =>
   program
     .command('migrate')
     .description('create the database if missing and run the migrations')
-    .option('--rollback-all', 'undo every migration (dev databases only: drops the tables)')
-    .action(act(exit, migrate));
+    .option('--rollback-all', 'undo every migration (dev databases only: drops the tables)');
+
+/** `migrate`: creates the database if it is missing and runs the migrations; --rollback-all undoes them (dev only). */
+export const addMigrateCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, migrate));
 };
 
-async function migrate(o: { rollbackAll?: boolean }): Promise<number> {
+async function migrate(o: OptionsOf<typeof define>): Promise<number> {
   const settings = parseDatabaseUrl();
   await ensureDatabase(settings);
   const { knex } = await openDatabase(settings);

@@ -8,7 +8,7 @@ export const addResumeCommand: AddCommand = (program, exit) => {
     .command('resume')
     .description('resume a paused run')
     .addOption(workflowIdOption('the workflow to resume'))
-    .action(act(exit, (o: { workflowId?: string }) => withSyncClient(async (client) => {
+    .action(act(exit, (o) => withSyncClient(async (client) => {
       const { description: d } = await client.resume({ workflowId: o.workflowId });
       print(`Resumed ${d.workflowId} (run ${d.runId}): it continues with its next batch.`);
       return 0;

@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { DEFAULT_SCHEDULED_LOOKBACK, SCHEDULED_WORKFLOW_ID, scheduleDefinitionFromFlags, ScheduleFlags, SyncClient } from '../../client';
+import { Command } from '@commander-js/extra-typings';
+import { DEFAULT_SCHEDULED_LOOKBACK, SCHEDULED_WORKFLOW_ID, scheduleDefinitionFromFlags, SyncClient } from '../../client';
 import { SCHEDULE_ID } from '../../workflows/definitions';
 import { act, AddCommand, ExitStatus } from '../command';
 import { withSyncClient } from '../context';
@@ -9,24 +9,19 @@ import { print, say } from '../output';
 /** Re-exported for src/chaos, which imports it from here until it moves out of src/. */
 export { SCHEDULED_WORKFLOW_ID };
 
-interface ScheduleOptions extends ScheduleFlags {
-  scheduleId: string;
-  note?: string;
-}
-
 const LOOKBACK_HELP = `
 --lookback: each run first re-reads this far behind the watermark, for rows committed late with an older
 src_updated_at. Default ${DEFAULT_SCHEDULED_LOOKBACK} for scheduled runs; --lookback 0 turns it off. Longer catches later commits but
 re-reads more rows every run (rows already applied change nothing; rejected rows in the window get one more reject
 row per run). Not applied with --no-resume, which re-reads everything.`;
 
-function subcommand(parent: Command, name: string, description: string): Command {
-  return parent.command(name).description(description).option('--schedule-id <id>', 'the schedule', SCHEDULE_ID);
-}
+/** Every subcommand names its schedule. */
+const subcommand = (parent: Command, name: string, description: string) =>
+  parent.command(name).description(description).option('--schedule-id <id>', 'the schedule', SCHEDULE_ID);
 
 /** The timing and the `sync` flags of every run: what create and update both take in full. */
-function withDefinitionOptions(cmd: Command): Command {
-  return cmd
+const withDefinition = (cmd: ReturnType<typeof subcommand>) =>
+  cmd
     .option('--every <duration>', 'start a run at this interval, e.g. 1h (give --every or --cron)')
     .option('--cron <expression>', 'start runs on this cron, e.g. "0 * * * *" (minute hour day-of-month month day-of-week)')
     .option('--time-zone <zone>', 'IANA time zone of --cron, e.g. Asia/Shanghai (default: UTC)')
@@ -39,16 +34,15 @@ function withDefinitionOptions(cmd: Command): Command {
     .option('--lookback <duration>', `re-read this far behind the watermark (default: ${DEFAULT_SCHEDULED_LOOKBACK})`)
     .option('--workflow-id <prefix>', `prefix of each run's workflow id (default: ${SCHEDULED_WORKFLOW_ID})`)
     .addHelpText('after', LOOKBACK_HELP);
-}
 
-type Operation = (client: SyncClient, o: ScheduleOptions) => Promise<string | undefined>;
+const withNote = (cmd: ReturnType<typeof subcommand>) => cmd.option('--note <text>', 'why, shown with the schedule');
 
 /**
  * Runs one operation. It returns what to say before the schedule as it is now is printed ('' for nothing), or
  * undefined when it printed all there is to say itself (trigger, delete).
  */
-function run(exit: ExitStatus, operation: Operation) {
-  return act(exit, (o: ScheduleOptions) => withSyncClient(async (client) => {
+function run<O extends { scheduleId: string }>(exit: ExitStatus, operation: (client: SyncClient, o: O) => Promise<string | undefined>) {
+  return act(exit, (o: O) => withSyncClient(async (client) => {
     const said = await operation(client, o);
     if (said !== undefined) {
       if (said) print(said);
@@ -61,25 +55,23 @@ function run(exit: ExitStatus, operation: Operation) {
 /** `schedule ...`: the sync on a timetable, with overlap policy SKIP. */
 export const addScheduleCommand: AddCommand = (program, exit) => {
   const schedule = program.command('schedule').description(`the sync on a timetable: the schedule ${SCHEDULE_ID}, overlap policy SKIP`);
-  withDefinitionOptions(subcommand(schedule, 'create', 'create the schedule'))
+  withDefinition(subcommand(schedule, 'create', 'create the schedule'))
     .action(run(exit, async (client, o) => {
       await client.schedules.create(o.scheduleId, scheduleDefinitionFromFlags(o), o.note);
       return `Created schedule ${o.scheduleId}.`;
     }));
-  withDefinitionOptions(subcommand(schedule, 'update', 'replace the whole definition with what is given (the paused state is kept)'))
+  withDefinition(subcommand(schedule, 'update', 'replace the whole definition with what is given (the paused state is kept)'))
     .action(run(exit, async (client, o) => {
       await client.schedules.update(o.scheduleId, scheduleDefinitionFromFlags(o), o.note);
       return `Updated schedule ${o.scheduleId}.`;
     }));
   subcommand(schedule, 'describe', 'the schedule, its next runs and the runs it started').action(run(exit, async () => ''));
-  subcommand(schedule, 'pause', 'stop starting runs (a running one goes on)')
-    .option('--note <text>', 'why, shown with the schedule')
+  withNote(subcommand(schedule, 'pause', 'stop starting runs (a running one goes on)'))
     .action(run(exit, async (client, o) => {
       await client.schedules.pause(o.scheduleId, o.note);
       return `Paused schedule ${o.scheduleId}.`;
     }));
-  subcommand(schedule, 'unpause', 'start runs again')
-    .option('--note <text>', 'why, shown with the schedule')
+  withNote(subcommand(schedule, 'unpause', 'start runs again'))
     .action(run(exit, async (client, o) => {
       await client.schedules.unpause(o.scheduleId, o.note);
       return `Unpaused schedule ${o.scheduleId}.`;

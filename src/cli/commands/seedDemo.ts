@@ -1,31 +1,28 @@
+import { Command } from '@commander-js/extra-typings';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { seedStaging } from '../../demo/seedStaging';
-import { act, AddCommand, wholeNumberArg } from '../command';
+import { act, AddCommand, OptionsOf, wholeNumberArg } from '../command';
 import { openDatabase } from '../context';
 import { print } from '../output';
 
-interface SeedOptions {
-  rows: number;
-  seed?: number;
-  truncate?: boolean;
-}
+const define = (program: Command) =>
+  program
+    .command('seed-demo')
+    .description('dev/demo only: create products_staging if missing and fill it with messy rows')
+    .option('--rows <n>', 'how many rows to add', wholeNumberArg('rows', 1, 10_000_000), 10_000)
+    .option('--seed <s>', 'seed of the generator, for the same rows again', wholeNumberArg('seed', 0, 2 ** 31))
+    .option('--truncate', 'empty products_staging first');
 
 /**
  * `seed-demo`, dev and demo only: creates products_staging (the DBA's DDL) if it is missing and fills it with
  * realistic messy rows. Never point this at production: there the table belongs to the DBA.
  */
 export const addSeedDemoCommand: AddCommand = (program, exit) => {
-  program
-    .command('seed-demo')
-    .description('dev/demo only: create products_staging if missing and fill it with messy rows')
-    .option('--rows <n>', 'how many rows to add', wholeNumberArg('rows', 1, 10_000_000), 10_000)
-    .option('--seed <s>', 'seed of the generator, for the same rows again', wholeNumberArg('seed', 0, 2 ** 31))
-    .option('--truncate', 'empty products_staging first')
-    .action(act(exit, seedDemo));
+  define(program).action(act(exit, seedDemo));
 };
 
-async function seedDemo(o: SeedOptions): Promise<number> {
+async function seedDemo(o: OptionsOf<typeof define>): Promise<number> {
   const settings = parseDatabaseUrl();
   await ensureDatabase(settings);
   const { knex } = await openDatabase(settings);

@@ -1,27 +1,25 @@
+import { Command } from '@commander-js/extra-typings';
 import { ConfigError } from '../../errors';
-import { act, AddCommand, workflowIdOption } from '../command';
+import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
 import { withSyncClient } from '../context';
 import { followRun } from '../follow';
 import { describeLine, formatOutcome } from '../format/outcome';
 import { formatProgress } from '../format/progress';
 import { print } from '../output';
 
-interface StatusOptions {
-  workflowId?: string;
-  follow?: boolean;
-}
-
-/** `status`: the progress query, printed readably; with --follow, a live progress bar until the run closes. */
-export const addStatusCommand: AddCommand = (program, exit) => {
+const define = (program: Command) =>
   program
     .command('status')
     .description('progress of a run; with --follow, a live progress bar until it ends')
     .addOption(workflowIdOption('the workflow to look at'))
-    .option('--follow', 'draw a live progress bar until the run ends, then print how it ended')
-    .action(act(exit, status));
+    .option('--follow', 'draw a live progress bar until the run ends, then print how it ended');
+
+/** `status`: the progress query, printed readably; with --follow, a live progress bar until the run closes. */
+export const addStatusCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, status));
 };
 
-async function status(o: StatusOptions): Promise<number> {
+async function status(o: OptionsOf<typeof define>): Promise<number> {
   return withSyncClient(async (client) => {
     const run = await client.find({ workflowId: o.workflowId });
     print(describeLine(run.description));

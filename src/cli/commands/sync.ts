@@ -1,21 +1,15 @@
-import { SyncFlags, syncInputFromFlags } from '../../client';
+import { Command } from '@commander-js/extra-typings';
+import { syncInputFromFlags } from '../../client';
 import { ConfigError } from '../../errors';
 import { loadTemporalSettings } from '../../temporal/connection';
-import { act, AddCommand, workflowIdOption } from '../command';
+import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
 import { openDatabase, withSyncClient } from '../context';
 import { followToSummary } from '../follow';
 import { formatSummary } from '../format/summary';
 import { print, say } from '../output';
 import { withInProcessWorker } from '../withWorker';
 
-interface SyncOptions extends SyncFlags {
-  detach?: boolean;
-  withWorker?: boolean;
-  workflowId?: string;
-}
-
-/** `sync`: starts productSyncWorkflow (workflow id product-sync) and, unless --detach, follows it to its summary. */
-export const addSyncCommand: AddCommand = (program, exit) => {
+const define = (program: Command) =>
   program
     .command('sync')
     .description('run the product sync and follow it to its summary')
@@ -26,11 +20,14 @@ export const addSyncCommand: AddCommand = (program, exit) => {
     .option('--lookback <duration>', 're-read this far behind the watermark first, e.g. 15m (default: none)')
     .option('--detach', 'start the run and return; follow it with `status --follow`')
     .option('--with-worker', 'run a worker in this process for the length of the run')
-    .addOption(workflowIdOption('the workflow id to start'))
-    .action(act(exit, sync));
+    .addOption(workflowIdOption('the workflow id to start'));
+
+/** `sync`: starts productSyncWorkflow (workflow id product-sync) and, unless --detach, follows it to its summary. */
+export const addSyncCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, sync));
 };
 
-async function sync(o: SyncOptions): Promise<number> {
+async function sync(o: OptionsOf<typeof define>): Promise<number> {
   const input = syncInputFromFlags(o);
   if (o.detach && o.withWorker) throw new ConfigError('--detach and --with-worker do not go together: the in-process worker stops when this command ends.');
   const settings = loadTemporalSettings();
