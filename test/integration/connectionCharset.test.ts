@@ -6,7 +6,7 @@ import { createKnex } from '../../src/db/connection';
 import type { DatabaseSettings } from '../../src/db/databaseUrl';
 import { prepareSession, SESSION_CHECK, sessionProblem, SessionState, UnsafeSessionError } from '../../src/db/session';
 import { stringLiteral } from '../../src/db/sql/literal';
-import { startSync } from '../../src/cli/startSync';
+import { startSync } from '../../src/client';
 import { hostileRows } from '../support/hostileCorpus';
 import { OwnMariaDb } from '../support/ownMariaDb';
 import { actualState, expectedState } from '../support/syncHarness';

@@ -5,7 +5,7 @@
  * of scheduled runs, and proof that the held-open transaction does not block the sync's reads.
  */
 import type { Knex } from 'knex';
-import { DEFAULT_SCHEDULED_LOOKBACK, scheduledInputFromFlags } from '../../src/cli/commands/schedule';
+import { DEFAULT_SCHEDULED_LOOKBACK, scheduledInputFromFlags } from '../../src/client';
 import { createKnex } from '../../src/db/connection';
 import { ConfigError } from '../../src/errors';
 import { actualState, createSyncEnv, expectedState, SyncEnv } from '../support/syncHarness';

@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createConnection } from 'mysql2/promise';
 import { FailureType } from '../../src/activities/failures';
-import { startSync } from '../../src/cli/startSync';
+import { startSync } from '../../src/client';
 import { createKnex } from '../../src/db/connection';
 import { changeStatementBytes } from '../../src/db/stores/changeLogStore';
 import { statementLimit } from '../../src/db/sql/multiRowInsert';

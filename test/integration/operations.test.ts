@@ -8,16 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { cancelCommand } from '../../src/cli/commands/cancel';
-import { historyCommand } from '../../src/cli/commands/history';
-import { pauseCommand } from '../../src/cli/commands/pause';
-import { replayCommand, replayHistoryFiles } from '../../src/cli/commands/replay';
-import { resumeCommand } from '../../src/cli/commands/resume';
-import { scheduleCommand } from '../../src/cli/commands/schedule';
-import { setBatchSizeCommand } from '../../src/cli/commands/setBatchSize';
-import { statusCommand } from '../../src/cli/commands/status';
-import { reportError } from '../../src/cli/output';
-import { startSync } from '../../src/cli/startSync';
+import { replayHistoryFiles, startSync } from '../../src/client';
+import { runCommandLine } from '../../src/cli/program';
 import { compareCursors } from '../../src/domain/cursor';
 import { ConfigError } from '../../src/errors';
 import { cliCacheDir } from '../../src/temporal/cliBinary';
@@ -57,8 +49,8 @@ async function committedBatches(env: SyncEnv): Promise<number> {
   return Number(n);
 }
 
-/** Runs a command as `npx product-etl` does (errors through reportError), capturing what it prints. */
-async function cli(command: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+/** Runs a command line as `npx product-etl` does, in this process (to reach the test's workers), capturing what it prints. */
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   type Done = (error?: Error | null) => void;
@@ -71,7 +63,7 @@ async function cli(command: (argv: string[]) => Promise<number>, argv: string[])
   const o = jest.spyOn(process.stdout, 'write').mockImplementation(capture('out'));
   const e = jest.spyOn(process.stderr, 'write').mockImplementation(capture('err'));
   try {
-    const code = await command(argv).catch(reportError);
+    const code = await runCommandLine(argv);
     return { code, out, err };
   } finally {
     o.mockRestore();
@@ -114,12 +106,12 @@ describe('pause and resume', () => {
     expect(await committedBatches(paused)).toBe(before.logged);
     expect(before.done).toBeLessThan(ROWS / 10);
 
-    const status = await cli(statusCommand, ['--workflow-id', id]);
+    const status = await cli(['status', '--workflow-id', id]);
     expect(status.code).toBe(0);
     expect(status.out).toMatch(/Product sync .*: paused/);
     expect(status.out).toMatch(/\[#*-+\] \d+% [\d,]+\/3,000 rows · [\d,]+ rows\/s · batch [\d,]+ · paused/);
 
-    const resumed = await cli(resumeCommand, ['--workflow-id', id]);
+    const resumed = await cli(['resume', '--workflow-id', id]);
     expect(resumed).toMatchObject({ code: 0, out: expect.stringContaining(`Resumed ${id}`) });
     await waitFor('a batch after resume', async () => (await committedBatches(paused)) > before.logged);
 
@@ -131,8 +123,8 @@ describe('pause and resume', () => {
   });
 
   it('pause, resume and status say clearly when there is no such run', async () => {
-    for (const command of [pauseCommand, resumeCommand, statusCommand, cancelCommand]) {
-      const r = await cli(command, ['--workflow-id', uniqueId('ops-none')]);
+    for (const command of ['pause', 'resume', 'status', 'cancel']) {
+      const r = await cli([command, '--workflow-id', uniqueId('ops-none')]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/^error: There is no workflow ops-none-\w+ in namespace default\./);
       expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
@@ -151,7 +143,7 @@ describe('setBatchSize', () => {
       const err = await handle.executeUpdate(setBatchSizeUpdate, { args: [bad] }).then(() => undefined, (x: unknown) => x);
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
       expect((err as WorkflowUpdateFailedError).cause?.message).toBe(`batch size must be a whole number from 1 to 10000 (got ${bad})`);
-      const r = await cli(setBatchSizeCommand, [String(bad), '--workflow-id', id]);
+      const r = await cli(['set-batch-size', String(bad), '--workflow-id', id]);
       expect(r.code).toBe(2);
       expect(r.err).toContain(`error: The run refused the new batch size: batch size must be a whole number from 1 to 10000 (got ${bad})`);
       expect(r.err).not.toMatch(/\n\s+at |DEBUG/);
@@ -160,7 +152,7 @@ describe('setBatchSize', () => {
     expect(meanwhile).toMatchObject({ state: 'running', batchSize: 10 });
     expect((await handle.describe()).status.name).toBe('RUNNING');
 
-    const set = await cli(setBatchSizeCommand, ['250', '--workflow-id', id]);
+    const set = await cli(['set-batch-size', '250', '--workflow-id', id]);
     expect(set).toMatchObject({ code: 0, out: expect.stringContaining('10 -> 250') });
     expect((await handle.query(progressQuery)).batchSize).toBe(250);
 
@@ -183,7 +175,7 @@ describe('cancel', () => {
     const handle = await startSync(e.worker.client, e.worker.taskQueue, { batchSize: 10 }, id);
     await waitFor('a few batches', async () => (await handle.query(progressQuery)).batchesDone >= 5);
 
-    const r = await cli(cancelCommand, ['--workflow-id', id, '--wait']);
+    const r = await cli(['cancel', '--workflow-id', id, '--wait']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`Workflow ${id} \\(run [\\w-]+\\) ended CANCELLED\\.`));
     expect(r.out).toMatch(/Cancelled after \d+ batch\(es\)/);
@@ -204,7 +196,7 @@ describe('cancel', () => {
     const [{ n: locks }] = await e.db.knex('etl_run_lock').count({ n: '*' });
     expect(Number(locks)).toBe(0); // the lock is released
 
-    const again = await cli(cancelCommand, ['--workflow-id', id]);
+    const again = await cli(['cancel', '--workflow-id', id]);
     expect(again.code).toBe(2);
     expect(again.err).toContain(`Workflow ${id} is not running`);
   });
@@ -245,38 +237,38 @@ describe('schedule', () => {
     process.env.PRODUCT_ETL_TASK_QUEUE = e.worker.taskQueue;
     const S = ['--schedule-id', scheduleId];
     try {
-      expect((await cli(scheduleCommand, ['create', ...S, '--every', '1h', '--cron', '0 * * * *'])).err).toContain('Give exactly one of --every');
-      expect((await cli(scheduleCommand, ['create', ...S, '--every', 'soon'])).err).toContain('--every: "soon" is not a duration');
-      expect((await cli(scheduleCommand, ['create', ...S, '--cron', '0 * *'])).code).toBe(2);
-      const badField = await cli(scheduleCommand, ['create', ...S, '--cron', '61 * * * *']);
+      expect((await cli(['schedule', 'create', ...S, '--every', '1h', '--cron', '0 * * * *'])).err).toContain('Give exactly one of --every');
+      expect((await cli(['schedule', 'create', ...S, '--every', 'soon'])).err).toContain('--every: "soon" is not a duration');
+      expect((await cli(['schedule', 'create', ...S, '--cron', '0 * *'])).code).toBe(2);
+      const badField = await cli(['schedule', 'create', ...S, '--cron', '61 * * * *']);
       expect(badField).toMatchObject({ code: 2, err: expect.stringContaining('Temporal refused the schedule') });
-      expect((await cli(scheduleCommand, ['describe', ...S])).err).toContain(`There is no schedule ${scheduleId}`);
+      expect((await cli(['schedule', 'describe', ...S])).err).toContain(`There is no schedule ${scheduleId}`);
 
-      const created = await cli(scheduleCommand, ['create', ...S, '--every', '1h', '--time-zone', 'Asia/Shanghai', '--catchup-window', '10m', '--note', 'ops test', '--limit', '500', '--workflow-id', prefix]);
+      const created = await cli(['schedule', 'create', ...S, '--every', '1h', '--time-zone', 'Asia/Shanghai', '--catchup-window', '10m', '--note', 'ops test', '--limit', '500', '--workflow-id', prefix]);
       expect(created).toMatchObject({ code: 0, out: expect.stringContaining(`Created schedule ${scheduleId}`) });
       expect(created.out).toContain('every 1h · time zone Asia/Shanghai');
-      expect((await cli(scheduleCommand, ['create', ...S, '--every', '1h'])).err).toMatch(/already exists[\s\S]*schedule update/);
+      expect((await cli(['schedule', 'create', ...S, '--every', '1h'])).err).toMatch(/already exists[\s\S]*schedule update/);
 
       const d = await e.worker.client.schedule.getHandle(scheduleId).describe();
       expect(d.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 600_000 });
       expect(d.action).toMatchObject({ workflowType: 'productSyncWorkflow', taskQueue: e.worker.taskQueue, workflowId: prefix, args: [{ batchSize: 500 }], staticSummary: 'products sync · batch 500 · lookback 15m' });
       expect(d.state).toMatchObject({ paused: false, note: 'ops test' });
 
-      const triggered = await cli(scheduleCommand, ['trigger', ...S]);
+      const triggered = await cli(['schedule', 'trigger', ...S]);
       expect(triggered.code).toBe(0);
       const runId = triggered.out.match(new RegExp(`started (${prefix}-\\S+)\\.`))?.[1];
       expect(runId).toBeDefined();
       const summary: SyncSummary = await e.worker.client.workflow.getHandle(runId as string).result();
       expect(summary).toMatchObject({ status: 'completed', rowsRead: ROWS, batches: ROWS / 500 });
 
-      const described = await cli(scheduleCommand, ['describe', ...S]);
+      const described = await cli(['schedule', 'describe', ...S]);
       expect(described.out).toContain('overlap SKIP · catchup window 10m');
       expect(described.out).toContain('1 taken');
       expect(described.out).toMatch(new RegExp(`${runId}\\s+COMPLETED`));
       expect(described.out).toMatch(/next runs\s+\d{4}-\d\d-\d\d \d\d:00:00 Asia\/Shanghai/);
 
-      expect(await cli(scheduleCommand, ['delete', ...S])).toMatchObject({ code: 0, out: expect.stringContaining(`Deleted schedule ${scheduleId}`) });
-      expect((await cli(scheduleCommand, ['trigger', ...S])).err).toContain(`There is no schedule ${scheduleId}`);
+      expect(await cli(['schedule', 'delete', ...S])).toMatchObject({ code: 0, out: expect.stringContaining(`Deleted schedule ${scheduleId}`) });
+      expect((await cli(['schedule', 'trigger', ...S])).err).toContain(`There is no schedule ${scheduleId}`);
     } finally {
       process.env.PRODUCT_ETL_TASK_QUEUE = previousQueue;
       await e.worker.client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
@@ -311,7 +303,7 @@ describe('history and replay', () => {
     await handle.executeUpdate(setBatchSizeUpdate, { args: [500] });
     await handle.signal(resumeSignal);
     expect(await handle.result()).toMatchObject({ status: 'completed', rowsRead: ROWS });
-    const r = await cli(historyCommand, [workflowId]);
+    const r = await cli(['history', workflowId]);
     expect(r.code).toBe(0);
     file = join(dir, 'history.json');
     writeFileSync(file, r.out);
@@ -327,7 +319,7 @@ describe('history and replay', () => {
   });
 
   it('replays OK against the current workflow code, from the CLI format and the UI download forms', async () => {
-    const r = await cli(replayCommand, [file]);
+    const r = await cli(['replay', file]);
     expect(r).toMatchObject({ code: 0, out: expect.stringContaining(`OK    ${file}`) });
     const events = (JSON.parse(readFileSync(file, 'utf8')) as { events: unknown[] }).events;
     const newestFirst = join(dir, 'ui-array.json');
@@ -344,7 +336,7 @@ describe('history and replay', () => {
 
     const junk = join(dir, 'junk.json');
     writeFileSync(junk, '{"foo": 1}');
-    const r = await cli(replayCommand, [file, junk]);
+    const r = await cli(['replay', file, junk]);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`OK    ${file}`);
     expect(r.out).toContain(`ERROR ${junk}`);

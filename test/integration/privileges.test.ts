@@ -11,7 +11,7 @@ import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createActivities } from '../../src/activities';
 import { silentLogger } from '../../src/activities/logger';
-import { startSync } from '../../src/cli/startSync';
+import { startSync } from '../../src/client';
 import { createKnex } from '../../src/db/connection';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { actualState, expectedState } from '../support/syncHarness';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { historyFromJsonText } from '../../src/cli/commands/history';
+import { historyFromJsonText } from '../../src/client';
 import { workflowBundle } from '../support/temporalTestEnv';
 
 const DIR = join(__dirname, '..', 'histories');

@@ -5,7 +5,7 @@
 import { createActivities } from '../../src/activities';
 import { silentLogger } from '../../src/activities/logger';
 import { START_CURSOR } from '../../src/domain/cursor';
-import { startSync } from '../../src/cli/startSync';
+import { startSync } from '../../src/client';
 import { actualState, createSyncEnv, expectedState, SyncEnv } from '../support/syncHarness';
 import { insertStaging, misattributedChanges, snapshot, tableFingerprint } from '../support/testDatabase';
 import { uniqueId } from '../support/temporalTestEnv';

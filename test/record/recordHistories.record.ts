@@ -20,8 +20,8 @@ import { bundleWorkflowCode, NativeConnection, Worker, WorkflowBundleWithSourceM
 import { createActivities } from '../../src/activities';
 import { silentLogger } from '../../src/activities/logger';
 import type { ApplyBatchInput } from '../../src/shared/syncTypes';
-import { historyFromJsonText, historyToCliJson } from '../../src/cli/commands/history';
-import { startSync } from '../../src/cli/startSync';
+import { historyFromJsonText, historyToCliJson } from '../../src/client';
+import { startSync } from '../../src/client';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { cliCacheDir } from '../../src/temporal/cliBinary';
 import { ensureSearchAttributes } from '../../src/temporal/ensureSearchAttributes';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { normalizeDatetime6 } from '../../src/domain/cursor';
 import type { StagingRow } from '../../src/domain/types';
 import { seedStaging } from '../../src/demo/seedStaging';
-import { startSync } from '../../src/cli/startSync';
+import { startSync } from '../../src/client';
 import type { ProductSyncInput, SyncSummary } from '../../src/workflows/definitions';
 import { runOracle } from '../../tools/oracle/oracle';
 import { createTestDatabase, snapshot, TestDatabase } from './testDatabase';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startSync } from '../../src/cli/startSync';
+import { startSync } from '../../src/client';
 import { createKnex, ensureDatabase } from '../../src/db/connection';
 import { migrateLatest } from '../../src/db/migrate';
 import { Rng } from '../../src/demo/stagingGenerator';

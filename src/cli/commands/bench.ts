@@ -1,20 +1,21 @@
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared/batchSize';
 import { cpus, totalmem } from 'node:os';
-import { intOption, parse } from '../args';
+import { Command } from '@commander-js/extra-typings';
 import type { Knex } from 'knex';
+import { SyncClient } from '../../client';
 import { runBatchesDirectly } from '../../bench/directRun';
 import { runReferenceUpsert } from '../../bench/referenceSql';
 import { dropDatabase, ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl, withDatabase } from '../../db/databaseUrl';
 import { migrateLatest } from '../../db/migrate';
 import { seedStaging } from '../../demo/seedStaging';
-import { connectClient, loadTemporalSettings } from '../../temporal/connection';
+import { loadTemporalSettings } from '../../temporal/connection';
+import { act, AddCommand, OptionsOf, wholeNumberArg } from '../command';
 import { openDatabase } from '../context';
+import { followToSummary } from '../follow';
 import { print, say } from '../output';
-import { followSync, startSync } from '../startSync';
 import { withInProcessWorker } from '../withWorker';
-import { MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../workflows/definitions';
 
-const USAGE = 'product-etl bench --rows N [--limit 1000] [--keep]';
 const TARGET_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
 
 async function truncateTargets(knex: Knex): Promise<void> {
@@ -25,22 +26,31 @@ const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+const define = (program: Command) =>
+  program
+    .command('bench')
+    .description('benchmark the sync against one INSERT ... SELECT statement (docs/benchmarks.md)')
+    .option('--rows <n>', 'generated staging rows', wholeNumberArg('rows', 1, 10_000_000), 100_000)
+    .option('--limit <n>', 'batch size', wholeNumberArg('limit', MIN_BATCH_SIZE, MAX_BATCH_SIZE), DEFAULT_BATCH_SIZE)
+    .option('--keep', 'keep the benchmark database <db>_bench afterwards');
+
+export const addBenchCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, bench));
+};
+
 /**
- * Measures the sync against the reference limit of this database: N generated staging rows in a database of the
+ * `bench`: measures the sync against the reference limit of this database: N generated staging rows in a database of the
  * benchmark's own (<db>_bench, dropped afterwards unless --keep), a full sync through Temporal at the given batch
  * size, then the same rows through one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE.
  */
-export async function benchCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { rows: { type: 'string' }, limit: { type: 'string' }, keep: { type: 'boolean' } }, USAGE);
-  const rows = intOption('rows', (values.rows as string | undefined) ?? '100000', 1, 10_000_000) as number;
-  const batchSize = intOption('limit', (values.limit as string | undefined) ?? '1000', MIN_BATCH_SIZE, MAX_BATCH_SIZE) as number;
+async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>): Promise<number> {
   const base = parseDatabaseUrl();
   const settingsDb = withDatabase(base, `${base.database}_bench`.slice(0, 64));
   const temporal = { ...loadTemporalSettings(), taskQueue: `product-etl-bench-${process.pid}` };
   await dropDatabase(settingsDb);
   await ensureDatabase(settingsDb);
   const { knex } = await openDatabase(settingsDb);
-  const client = await connectClient(temporal);
+  const client = await SyncClient.connect(temporal);
   try {
     await migrateLatest(knex);
     say(`Seeding ${fmt(rows)} staging rows into ${describeDatabase(settingsDb)} ...`);
@@ -53,11 +63,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const workerStarted = performance.now();
     let started = 0;
     let cpuAtStart = process.cpuUsage();
-    const summary = await withInProcessWorker(temporal, knex, client, async () => {
+    const summary = await withInProcessWorker(temporal, knex, client.temporal, async () => {
       started = performance.now();
       cpuAtStart = process.cpuUsage();
-      const handle = await startSync(client, temporal.taskQueue, { batchSize }, `product-sync-bench-${process.pid}`);
-      return followSync(handle, say, 5000);
+      const handle = await client.start({ batchSize }, `product-sync-bench-${process.pid}`);
+      return followToSummary(client, handle, 5000);
     });
     const syncMs = performance.now() - started;
     const syncCpuMs = cpuMs(process.cpuUsage(cpuAtStart));
@@ -97,8 +107,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     ].join('\n'));
     return 0;
   } finally {
-    await client.connection.close();
+    await client.close();
     await knex.destroy();
-    if (!values.keep) await dropDatabase(settingsDb);
+    if (!keep) await dropDatabase(settingsDb);
   }
 }

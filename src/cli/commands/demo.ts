@@ -1,27 +1,35 @@
-import { intOption, parse } from '../args';
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared/batchSize';
+import { Command } from '@commander-js/extra-typings';
+import { SyncClient } from '../../client';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { migrateLatest } from '../../db/migrate';
 import { seedStaging } from '../../demo/seedStaging';
-import { connectClient, loadTemporalSettings } from '../../temporal/connection';
+import { loadTemporalSettings } from '../../temporal/connection';
 import { defaultDevServerOptions, startDevServer } from '../../temporal/devServer';
+import { act, AddCommand, OptionsOf, wholeNumberArg } from '../command';
 import { openDatabase } from '../context';
+import { followToSummary } from '../follow';
+import { formatSummary } from '../format/summary';
 import { print, say } from '../output';
-import { followSync, startSync } from '../startSync';
-import { formatSummary } from '../summary';
 import { withInProcessWorker } from '../withWorker';
-import { MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../workflows/definitions';
 
-const USAGE = 'product-etl demo [--rows 20000] [--limit 1000]';
+const define = (program: Command) =>
+  program
+    .command('demo')
+    .description('the whole job locally: dev server, migrate, demo data, sync, summary')
+    .option('--rows <n>', 'demo staging rows, when staging is empty', wholeNumberArg('rows', 1, 10_000_000), 20_000)
+    .option('--limit <n>', 'batch size', wholeNumberArg('limit', MIN_BATCH_SIZE, MAX_BATCH_SIZE), DEFAULT_BATCH_SIZE);
 
 /**
- * The whole job on one machine: Temporal dev server up (left running for the UI), database migrated, demo staging
- * rows (only when staging is empty), a worker in this process, the sync, its summary, and where to look.
+ * `demo`, the whole job on one machine: Temporal dev server up (left running for the UI), database migrated, demo
+ * staging rows (only when staging is empty), a worker in this process, the sync, its summary, and where to look.
  */
-export async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { rows: { type: 'string' }, limit: { type: 'string' } }, USAGE);
-  const rows = intOption('rows', (values.rows as string | undefined) ?? '20000', 1, 10_000_000) as number;
-  const batchSize = intOption('limit', (values.limit as string | undefined) ?? '1000', MIN_BATCH_SIZE, MAX_BATCH_SIZE) as number;
+export const addDemoCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, demo));
+};
+
+async function demo({ rows, limit: batchSize }: OptionsOf<typeof define>): Promise<number> {
   const settings = loadTemporalSettings();
   let uiUrl = 'your Temporal cluster\'s UI';
   if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE) {
@@ -32,7 +40,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const db = parseDatabaseUrl();
   await ensureDatabase(db);
   const { knex } = await openDatabase(db);
-  const client = await connectClient(settings);
+  const client = await SyncClient.connect(settings);
   try {
     const applied = await migrateLatest(knex);
     say(applied.length ? `applied ${applied.length} migration(s) to ${describeDatabase(db)}` : `${describeDatabase(db)} is up to date`);
@@ -44,10 +52,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
       say('== products_staging already has rows: syncing what is there');
     }
     say('== Sync (worker in this process)');
-    const summary = await withInProcessWorker(settings, knex, client, async () => {
-      const handle = await startSync(client, settings.taskQueue, { batchSize });
+    const summary = await withInProcessWorker(settings, knex, client.temporal, async () => {
+      const handle = await client.start({ batchSize });
       say(`started workflow ${handle.workflowId}, run ${handle.firstExecutionRunId}`);
-      return followSync(handle, say, 2000);
+      return followToSummary(client, handle, 2000);
     });
     print(formatSummary(summary));
     print('');
@@ -55,7 +63,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     print('Run it again with: npx product-etl sync --with-worker   ·   stop the dev server: npx product-etl dev-server stop');
     return 0;
   } finally {
-    await client.connection.close();
+    await client.close();
     await knex.destroy();
   }
 }

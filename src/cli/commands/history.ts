@@ -1,144 +1,23 @@
-import { createRequire } from 'node:module';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import type { History } from '@temporalio/common/lib/proto-utils';
-import * as proto from '@temporalio/proto';
-import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
-import { ConfigError } from '../../errors';
-import { connectClient, loadTemporalSettings } from '../../temporal/connection';
-import { parse } from '../args';
+import { historyToCliJson } from '../../client';
+import { act, AddCommand } from '../command';
+import { withSyncClient } from '../context';
 import { say } from '../output';
 
-const USAGE = 'product-etl history <workflow-id> [--run-id R] > history.json';
-
-/*
- * Proto JSON of a History, as `temporal workflow show --output json` writes it and the UI downloads it.
- * @temporalio/common has historyToJSON/historyFromJSON for this, but they check `type instanceof Type` against their
- * own copy of protobufjs, while the types come from @temporalio/proto's copy; npm gives each package its own copy
- * here (grpc-js needs protobufjs 7 at the top), so they throw "type must be a Type". The protojson of the copy
- * @temporalio/proto itself loads always matches its types.
- */
-interface ReflectedField {
-  jsonName: string;
-  map?: boolean;
-  keyType?: string;
-  repeated: boolean;
-  resolvedType: ReflectedType | object | null;
-}
-interface ReflectedType {
-  fullName: string;
-  fieldsArray: ReflectedField[];
-}
-interface ProtoJson {
-  toJson(type: ReflectedType, message: unknown): unknown;
-  fromJson(type: ReflectedType, json: unknown, options?: { ignoreUnknownFields?: boolean }): History;
-}
-
-const protoRequire = createRequire(require.resolve('@temporalio/proto'));
-const protojson = protoRequire('protobufjs/ext/protojson') as ProtoJson;
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): ReflectedType }).lookupType('temporal.api.history.v1.History');
-
-type JsonObject = Record<string, unknown>;
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isType = (t: unknown): t is ReflectedType => isObject(t) && Array.isArray((t as { fieldsArray?: unknown }).fieldsArray);
-
-/** Go's protojson (the CLI) writes map entries sorted by key; protobufjs keeps insertion order. Match the CLI. */
-function sortMapKeys(type: ReflectedType, json: unknown): void {
-  if (!isObject(json) || type.fullName.startsWith('.google.protobuf.')) return; // well-known types have their own JSON
-  for (const field of type.fieldsArray) {
-    const value = json[field.jsonName];
-    if (value === undefined) continue;
-    const sub = isType(field.resolvedType) ? field.resolvedType : undefined;
-    if (field.map && isObject(value)) {
-      const numeric = field.keyType !== 'string';
-      const keys = Object.keys(value).sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
-      const sorted: JsonObject = Object.fromEntries(keys.map((k) => [k, value[k]]));
-      json[field.jsonName] = sorted;
-      if (sub) for (const v of Object.values(sorted)) sortMapKeys(sub, v);
-    } else if (Array.isArray(value)) {
-      if (sub) for (const v of value) sortMapKeys(sub, v);
-    } else if (sub) {
-      sortMapKeys(sub, value);
-    }
-  }
-}
-
-/** The text `temporal workflow show --output json` prints for this history (without its final newline). */
-export function historyToCliJson(history: History): string {
-  const json = protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history));
-  sortMapKeys(historyType, json);
-  return JSON.stringify(json, null, 2);
-}
-
-/** Older UIs wrote enum values in PascalCase ("WorkflowExecutionStarted"), tctl without prefix; the proto names are wanted. */
-function constantCase(value: unknown, prefix: string): unknown {
-  if (typeof value !== 'string' || value.startsWith(`${prefix}_`)) return value;
-  if (/^[A-Z][A-Z0-9_]*$/.test(value)) return `${prefix}_${value}`; // tctl: WORKFLOW_EXECUTION_STARTED
-  if (/^[A-Z][A-Za-z0-9]*$/.test(value)) return `${prefix}_${value.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
-  return value;
-}
-
-function fixEvent(event: unknown, index: number): JsonObject {
-  if (!isObject(event)) throw new ConfigError(`event ${index + 1} is not an object`);
-  const key = Object.keys(event).find((k) => k.endsWith('EventAttributes'));
-  if (!key || !isObject(event[key])) throw new ConfigError(`event ${String(event.eventId ?? index + 1)} has no ...EventAttributes`);
-  const attrs: JsonObject = { ...event[key] };
-  if (isObject(attrs.taskQueue)) attrs.taskQueue = { ...attrs.taskQueue, kind: constantCase(attrs.taskQueue.kind, 'TASK_QUEUE_KIND') };
-  for (const [field, prefix] of [['parentClosePolicy', 'PARENT_CLOSE_POLICY'], ['workflowIdReusePolicy', 'WORKFLOW_ID_REUSE_POLICY'], ['initiator', 'CONTINUE_AS_NEW_INITIATOR'], ['retryState', 'RETRY_STATE']]) {
-    if (attrs[field] !== undefined) attrs[field] = constantCase(attrs[field], prefix);
-  }
-  return { ...event, eventType: constantCase(event.eventType, 'EVENT_TYPE'), [key]: attrs };
-}
-
-/**
- * A history from its JSON text: the CLI's `{"events": [...]}`, the UI's download (the same, or a bare array of
- * events, possibly newest first), or a GetWorkflowExecutionHistory response `{"history": {"events": [...]}}`.
- */
-export function historyFromJsonText(text: string): History {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`not JSON: ${(err as Error).message}`);
-  }
-  const container = isObject(parsed) && isObject(parsed.history) ? parsed.history : parsed;
-  const events = Array.isArray(container) ? container : isObject(container) ? container.events : undefined;
-  if (!Array.isArray(events) || events.length === 0) throw new ConfigError('no history events: expected {"events": [...]} as `temporal workflow show --output json` writes it');
-  const fixed = events.map(fixEvent).sort((a, b) => Number(a.eventId) - Number(b.eventId));
-  try {
-    return protojson.fromJson(historyType, { events: fixed }, { ignoreUnknownFields: true });
-  } catch (err) {
-    throw new ConfigError(
-      `not a Temporal history: ${(err as Error).message}`,
-      'Payloads must be encoded (base64), as the CLI writes them; in the UI, download the history with decoding turned off.',
-      { cause: err },
-    );
-  }
-}
-
-/** `history`: the run's event history on stdout, in the CLI's JSON format, for `replay` or for the record. */
-export async function historyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { 'run-id': { type: 'string' } }, USAGE, true);
-  if (positionals.length !== 1) throw new ConfigError('history takes one workflow id.', `Usage: ${USAGE}`);
-  const [workflowId] = positionals;
-  const runId = values['run-id'] as string | undefined;
-  const client = await connectClient(loadTemporalSettings());
-  try {
-    let history: History;
-    try {
-      history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
-        throw new ConfigError(`There is no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} in namespace ${client.options.namespace}.`, 'Check the id in the Temporal UI.', { cause: err });
-      }
-      throw err;
-    }
-    // Written with a callback and awaited: bin/product-etl.js calls process.exit() when the command returns, and
-    // stdout to a pipe is asynchronous in Node, so a large history would otherwise be cut off (at 64 KiB).
-    const text = historyToCliJson(history) + '\n';
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
-    say(`Wrote ${history.events?.length ?? 0} events of ${workflowId}${runId ? ` run ${runId}` : ' (latest run)'}.`);
-    return 0;
-  } finally {
-    await client.connection.close();
-  }
-}
+/** `history`: the run's event history on stdout, in the Temporal CLI's JSON format, for `replay` or for the record. */
+export const addHistoryCommand: AddCommand = (program, exit) => {
+  program
+    .command('history')
+    .description("a run's event history as JSON, as `temporal workflow show --output json` writes it")
+    .argument('<workflow-id>', 'the workflow whose history to write')
+    .option('--run-id <id>', 'one run of it (default: the latest)')
+    .addHelpText('after', '\nExample: npx product-etl history product-sync > history.json')
+    .action(act(exit, (workflowId, o) => withSyncClient(async (client) => {
+      const history = await client.history(workflowId, o.runId);
+      // Written with a callback and awaited: bin/product-etl.js calls process.exit() when the command returns, and
+      // stdout to a pipe is asynchronous in Node, so a large history would otherwise be cut off (at 64 KiB).
+      const text = historyToCliJson(history) + '\n';
+      await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+      say(`Wrote ${history.events?.length ?? 0} events of ${workflowId}${o.runId ? ` run ${o.runId}` : ' (latest run)'}.`);
+      return 0;
+    })));
+};

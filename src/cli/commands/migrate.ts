@@ -1,20 +1,28 @@
-import { parse } from '../args';
+import { Command } from '@commander-js/extra-typings';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { migrateLatest, migrateRollbackAll } from '../../db/migrate';
+import { act, AddCommand, OptionsOf } from '../command';
 import { openDatabase } from '../context';
 import { print, say } from '../output';
 
-const USAGE = 'product-etl migrate [--rollback-all]';
+const define = (program: Command) =>
+  program
+    .command('migrate')
+    .description('create the database if missing and run the migrations')
+    .option('--rollback-all', 'undo every migration (dev databases only: drops the tables)');
 
-/** Creates the database if it is missing and runs the migrations; --rollback-all undoes them (dev databases only). */
-export async function migrateCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { 'rollback-all': { type: 'boolean' } }, USAGE);
+/** `migrate`: creates the database if it is missing and runs the migrations; --rollback-all undoes them (dev only). */
+export const addMigrateCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, migrate));
+};
+
+async function migrate(o: OptionsOf<typeof define>): Promise<number> {
   const settings = parseDatabaseUrl();
   await ensureDatabase(settings);
   const { knex } = await openDatabase(settings);
   try {
-    if (values['rollback-all']) {
+    if (o.rollbackAll) {
       const reverted = await migrateRollbackAll(knex);
       print(`Rolled back ${reverted.length} migration(s) on ${describeDatabase(settings)}`);
       return 0;
@@ -27,4 +35,3 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     await knex.destroy();
   }
 }
-

@@ -1,24 +1,17 @@
-import { connectClient, loadTemporalSettings } from '../../temporal/connection';
-import { pauseSignal } from '../../workflows/definitions';
-import { parse } from '../args';
+import { act, AddCommand, workflowIdOption } from '../command';
+import { withSyncClient } from '../context';
 import { print } from '../output';
-import { findSyncRun, requireRunning, workflowIdOf } from './status';
 
-const USAGE = 'product-etl pause [--workflow-id ID]';
-
-/** Sends the `pause` signal: the run finishes the batch in flight, then waits (holding no worker slot) for `resume`. */
-export async function pauseCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { 'workflow-id': { type: 'string' } }, USAGE);
-  const client = await connectClient(loadTemporalSettings());
-  try {
-    const run = await findSyncRun(client, workflowIdOf(values));
-    requireRunning(run, 'pause');
-    await run.handle.signal(pauseSignal);
-    const id = run.description.workflowId;
-    print(`Paused ${id} (run ${run.description.runId}): the batch in flight finishes, then the run waits.`);
-    print(`Resume it with \`npx product-etl resume${id === 'product-sync' ? '' : ` --workflow-id ${id}`}\`.`);
-    return 0;
-  } finally {
-    await client.connection.close();
-  }
-}
+/** `pause`: the run finishes the batch in flight, then waits (holding no worker slot) for `resume`. */
+export const addPauseCommand: AddCommand = (program, exit) => {
+  program
+    .command('pause')
+    .description('pause a run after its batch in flight')
+    .addOption(workflowIdOption('the workflow to pause'))
+    .action(act(exit, (o) => withSyncClient(async (client) => {
+      const { description: d } = await client.pause({ workflowId: o.workflowId });
+      print(`Paused ${d.workflowId} (run ${d.runId}): the batch in flight finishes, then the run waits.`);
+      print(`Resume it with \`npx product-etl resume${d.workflowId === 'product-sync' ? '' : ` --workflow-id ${d.workflowId}`}\`.`);
+      return 0;
+    })));
+};

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { parse } from '../args';
 import { connectClient, loadTemporalSettings } from '../../temporal/connection';
+import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { print } from '../output';
 import { withInProcessWorker } from '../withWorker';
 
-/** A round trip through the stack: client -> Temporal -> worker -> activity -> MySQL -> back. */
-export async function stackCheckCommand(argv: string[]): Promise<number> {
-  parse(argv, {}, 'product-etl stack-check');
+/** `stack-check`: a round trip through the stack: client -> Temporal -> worker -> activity -> MySQL -> back. */
+export const addStackCheckCommand: AddCommand = (program, exit) => {
+  program
+    .command('stack-check')
+    .description('round trip through Temporal and MySQL, with a worker in this process')
+    .action(act(exit, stackCheck));
+};
+
+async function stackCheck(): Promise<number> {
   const settings = loadTemporalSettings();
   const { knex } = await openDatabase();
   const client = await connectClient(settings);

@@ -1,68 +1,53 @@
-import { intOption, parse } from '../args';
-import { connectClient, loadTemporalSettings } from '../../temporal/connection';
+import { Command } from '@commander-js/extra-typings';
+import { syncInputFromFlags } from '../../client';
 import { ConfigError } from '../../errors';
-import { parseDurationSeconds } from '../../shared/duration';
-import { MAX_BATCH_SIZE, MIN_BATCH_SIZE, ProductSyncInput } from '../../workflows/definitions';
-import { openDatabase } from '../context';
+import { loadTemporalSettings } from '../../temporal/connection';
+import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
+import { openDatabase, withSyncClient } from '../context';
+import { followToSummary } from '../follow';
+import { formatSummary } from '../format/summary';
 import { print, say } from '../output';
-import { followSync, startSync } from '../startSync';
-import { formatSummary } from '../summary';
 import { withInProcessWorker } from '../withWorker';
 
-const USAGE = 'product-etl sync [--limit N] [--resume | --no-resume] [--dry-run] [--lookback 15m] [--detach] [--with-worker] [--workflow-id ID]';
+const define = (program: Command) =>
+  program
+    .command('sync')
+    .description('run the product sync and follow it to its summary')
+    .option('--limit <n>', 'batch size: staging rows per batch, 1 to 10000 (default: 1000)')
+    .option('--resume', 'start from the watermark (the default)')
+    .option('--no-resume', 're-read all of staging from the start, ignoring the watermark')
+    .option('--dry-run', 'read, normalise and plan every batch, write nothing, and print a sample')
+    .option('--lookback <duration>', 're-read this far behind the watermark first, e.g. 15m (default: none)')
+    .option('--detach', 'start the run and return; follow it with `status --follow`')
+    .option('--with-worker', 'run a worker in this process for the length of the run')
+    .addOption(workflowIdOption('the workflow id to start'));
 
-export function syncInputFromFlags(values: Record<string, unknown>): ProductSyncInput {
-  const input: ProductSyncInput = {};
-  const limit = intOption('limit', values.limit as string | undefined, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
-  if (limit !== undefined) input.batchSize = limit;
-  if (values.resume !== undefined) input.resume = values.resume as boolean;
-  if (values['dry-run']) input.dryRun = true;
-  if (values.lookback !== undefined) {
-    try {
-      parseDurationSeconds(values.lookback as string);
-    } catch (err) {
-      throw new ConfigError(`--lookback: ${(err as Error).message}`);
-    }
-    input.lookback = values.lookback as string;
-  }
-  return input;
-}
+/** `sync`: starts productSyncWorkflow (workflow id product-sync) and, unless --detach, follows it to its summary. */
+export const addSyncCommand: AddCommand = (program, exit) => {
+  define(program).action(act(exit, sync));
+};
 
-/** Starts productSyncWorkflow (workflow id product-sync) and, unless --detach, follows it to its summary. */
-export async function syncCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    limit: { type: 'string' },
-    resume: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    lookback: { type: 'string' },
-    detach: { type: 'boolean' },
-    'with-worker': { type: 'boolean' },
-    'workflow-id': { type: 'string' },
-  }, USAGE);
-  const input = syncInputFromFlags(values);
-  if (values.detach && values['with-worker']) throw new ConfigError('--detach and --with-worker do not go together: the in-process worker stops when this command ends.');
+async function sync(o: OptionsOf<typeof define>): Promise<number> {
+  const input = syncInputFromFlags(o);
+  if (o.detach && o.withWorker) throw new ConfigError('--detach and --with-worker do not go together: the in-process worker stops when this command ends.');
   const settings = loadTemporalSettings();
-  const client = await connectClient(settings);
-  try {
+  return withSyncClient(async (client) => {
     const run = async () => {
-      const handle = await startSync(client, settings.taskQueue, input, values['workflow-id'] as string | undefined);
+      const handle = await client.start(input, o.workflowId);
       say(`Started ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue ${settings.taskQueue}.`);
-      if (values.detach) {
+      if (o.detach) {
         print(`Started workflow ${handle.workflowId}. Follow it with: npx product-etl status --follow`);
         return 0;
       }
-      const summary = await followSync(handle, say);
-      print(formatSummary(summary));
+      print(formatSummary(await followToSummary(client, handle)));
       return 0;
     };
-    if (!values['with-worker']) return await run();
+    if (!o.withWorker) return run();
     const { knex } = await openDatabase();
     try {
-      return await withInProcessWorker(settings, knex, client, run);
+      return await withInProcessWorker(settings, knex, client.temporal, run);
     } finally {
       await knex.destroy();
     }
-  } finally {
-    await client.connection.close();
-  }
+  }, settings);
 }

@@ -1,14 +1,20 @@
-import { parse } from '../args';
 import { describeDatabase } from '../../db/databaseUrl';
 import { connectClient, connectWorkerConnection, loadTemporalSettings } from '../../temporal/connection';
 import { ensureSearchAttributes } from '../../temporal/ensureSearchAttributes';
 import { createWorker } from '../../worker';
+import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { say } from '../output';
 
-/** Polls the task queue until SIGINT or SIGTERM, then finishes the activities in flight and exits. */
-export async function workerCommand(argv: string[]): Promise<number> {
-  parse(argv, {}, 'product-etl worker');
+/** `worker`: polls the task queue until SIGINT or SIGTERM, then finishes the activities in flight and exits. */
+export const addWorkerCommand: AddCommand = (program, exit) => {
+  program
+    .command('worker')
+    .description('run a worker on task queue product-etl ($PRODUCT_ETL_TASK_QUEUE) until Ctrl-C')
+    .action(act(exit, runWorker));
+};
+
+async function runWorker(): Promise<number> {
   const settings = loadTemporalSettings();
   const { knex, settings: db } = await openDatabase();
   const client = await connectClient(settings);

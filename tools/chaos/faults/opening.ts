@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { startSync } from '../../../src/cli/startSync';
+import { startSync } from '../../../src/client';
 import { ConfigError } from '../../../src/errors';
 import { CLI_WORKFLOW_ID, pauseSignal } from '../../../src/workflows/definitions';
 import { messageOf } from '../util';

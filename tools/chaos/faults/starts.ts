@@ -1,6 +1,5 @@
 import { ApplicationFailure, Client, ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
-import { searchAttributesOf, startSync, staticSummaryOf } from '../../../src/cli/startSync';
-import { SCHEDULED_WORKFLOW_ID } from '../../../src/cli/commands/schedule';
+import { SCHEDULED_WORKFLOW_ID, searchAttributesOf, startSync, staticSummaryOf } from '../../../src/client';
 import { ConfigError } from '../../../src/errors';
 import { SCHEDULE_ID, WORKFLOW_TYPE } from '../../../src/workflows/definitions';
 import { messageOf, retrying, waitFor, withTimeout } from '../util';

@@ -1,5 +1,5 @@
-import { formatCursor } from '../domain/cursor';
-import type { SyncSummary } from '../workflows/definitions';
+import { formatCursor } from '../../domain/cursor';
+import type { SyncSummary } from '../../workflows/definitions';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

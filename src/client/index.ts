@@ -1,0 +1,21 @@
+/** The client layer: what any program (the command line, tests, the fault harness) uses to drive the product sync. */
+export { SyncClient } from './syncClient';
+export type { RunRef } from './syncClient';
+export { SyncSchedules } from './schedules';
+export type { ScheduleReport, TriggerResult } from './schedules';
+export { findSyncRun, requireRunning, workflowIdOf } from './findRun';
+export type { SyncHandle, SyncRun } from './findRun';
+export { queryProgress } from './progress';
+export { followUntil } from './follow';
+export type { ProgressListener } from './follow';
+export { runOutcome, syncSummary } from './outcome';
+export type { RunEnding, RunOutcome } from './outcome';
+export { startSync } from './startSync';
+export { modeOf, searchAttributesOf, staticSummaryOf } from './runMetadata';
+export { DEFAULT_SCHEDULED_LOOKBACK, scheduledInputFromFlags, syncInputFromFlags } from './syncInput';
+export type { SyncFlags } from './syncInput';
+export { SCHEDULED_WORKFLOW_ID, scheduleDefinitionFromFlags } from './scheduleDefinition';
+export type { ScheduleDefinition, ScheduleFlags } from './scheduleDefinition';
+export { historyFromJsonText, historyToCliJson } from './historyJson';
+export { CURRENT_WORKFLOWS, replayHistoryFiles } from './replayHistories';
+export type { ReplayOutcome } from './replayHistories';

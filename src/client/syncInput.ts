@@ -1,0 +1,49 @@
+import { ConfigError } from '../errors';
+import { parseDurationSeconds } from '../shared/duration';
+import { MAX_BATCH_SIZE, MIN_BATCH_SIZE, ProductSyncInput } from '../workflows/definitions';
+import { wholeNumber } from './wholeNumber';
+
+/** The run options as typed on the command line, shared by `sync` and `schedule create|update`. */
+export interface SyncFlags {
+  limit?: string;
+  /** undefined: the workflow's default (resume from the watermark). */
+  resume?: boolean;
+  dryRun?: boolean;
+  lookback?: string;
+}
+
+/**
+ * Scheduled runs re-read this far behind the watermark unless --lookback says otherwise. Nobody watches a scheduled
+ * run, so a row that an upstream transaction stamped with an old src_updated_at and committed after the previous run
+ * had passed that time would be missed silently; 15 minutes covers ordinary long transactions, and re-reading rows
+ * already applied writes nothing to products or the change log (see docs/input-and-access.md).
+ */
+export const DEFAULT_SCHEDULED_LOOKBACK = '15m';
+
+/** The workflow input for these flags, refusing what the workflow would refuse later, with the flag's name. */
+export function syncInputFromFlags(flags: SyncFlags): ProductSyncInput {
+  const input: ProductSyncInput = {};
+  const limit = wholeNumber('limit', flags.limit, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
+  if (limit !== undefined) input.batchSize = limit;
+  if (flags.resume !== undefined) input.resume = flags.resume;
+  if (flags.dryRun) input.dryRun = true;
+  if (flags.lookback !== undefined) {
+    try {
+      parseDurationSeconds(flags.lookback);
+    } catch (err) {
+      throw new ConfigError(`--lookback: ${(err as Error).message}`);
+    }
+    input.lookback = flags.lookback;
+  }
+  return input;
+}
+
+/**
+ * The input of each scheduled run: the `sync` flags, plus the default lookback when --lookback is not given.
+ * A --no-resume schedule re-reads everything anyway, so it gets no lookback it would ignore.
+ */
+export function scheduledInputFromFlags(flags: SyncFlags): ProductSyncInput {
+  const input = syncInputFromFlags(flags);
+  if (input.lookback === undefined && input.resume !== false) input.lookback = DEFAULT_SCHEDULED_LOOKBACK;
+  return input;
+}

@@ -1,0 +1,70 @@
+/**
+ * Every command and subcommand answers `--help` in a real `product-etl` process: exit status 0 and a usage text
+ * that names each of its options. An unknown command is a usage error (exit status 2) with a suggestion.
+ */
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { buildProgram } from '../../src/cli/program';
+import { buildIfStale, runCli } from '../support/builtCli';
+
+jest.setTimeout(180_000);
+
+/** Each command's path (e.g. ['schedule', 'create']) and the long flags it declares, from the program itself. */
+function commandsOf(cmd: CommandUnknownOpts, path: string[] = []): Array<{ path: string[]; flags: string[] }> {
+  return cmd.commands.flatMap((sub) => {
+    const here = [...path, sub.name()];
+    return [{ path: here, flags: sub.options.map((o) => o.long).filter((l): l is string => l !== undefined) }, ...commandsOf(sub, here)];
+  });
+}
+
+const commands = commandsOf(buildProgram({ code: 0 }));
+const env = { ...process.env, NO_COLOR: '1' };
+
+beforeAll(() => buildIfStale());
+
+describe('product-etl --help', () => {
+  it('lists every command of the README', async () => {
+    const names = commands.filter((c) => c.path.length === 1).map((c) => c.path[0]);
+    expect(names).toEqual(expect.arrayContaining([
+      'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size',
+      'history', 'replay', 'schedule', 'demo', 'seed-demo', 'bench', 'chaos',
+    ]));
+    expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining([
+      'dev-server start', 'dev-server stop', 'dev-server status',
+      'schedule create', 'schedule update', 'schedule describe', 'schedule pause', 'schedule unpause', 'schedule trigger', 'schedule delete',
+    ]));
+    const r = await runCli(['--help'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: product-etl <command> \[options\]/);
+    for (const name of names) expect(r.out).toContain(`  ${name}`);
+  });
+
+  it.each(commands.map((c) => [c.path.join(' '), c] as const))('%s --help', async (_name, { path, flags }) => {
+    const r = await runCli([...path, '--help'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^Usage: product-etl ${path.join(' ')} `));
+    for (const flag of flags) expect(r.out).toContain(flag);
+  });
+
+  it('sync --help names the flags of the README table', async () => {
+    const r = await runCli(['sync', '--help'], env);
+    for (const flag of ['--limit', '--resume', '--no-resume', '--dry-run', '--lookback', '--detach', '--with-worker', '--workflow-id']) expect(r.out).toContain(flag);
+  });
+});
+
+describe('usage errors', () => {
+  it('an unknown command exits 2 and suggests the nearest one', async () => {
+    const r = await runCli(['stauts'], env);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain("error: unknown command 'stauts'");
+    expect(r.out).toContain('Did you mean status?');
+  });
+
+  it('an unknown subcommand and an unknown option exit 2, without a stack trace', async () => {
+    for (const args of [['dev-server', 'strat'], ['status', '--folow'], ['schedule', 'pause', '--every', '1h']]) {
+      const r = await runCli(args, env);
+      expect(r.code).toBe(2);
+      expect(r.out).toMatch(/^error: /m);
+      expect(r.out).not.toMatch(/\n\s+at /);
+    }
+  });
+});
