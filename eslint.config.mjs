@@ -78,4 +78,22 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'Domain code reads no environment and no process state: take it as an argument.' }],
     },
   },
+  // The layering of docs/architecture.md: each layer imports only the ones below it (and never test tooling).
+  ...[
+    ['src/shared/**/*.ts', ['db', 'activities', 'workflows', 'cli', 'client', 'temporal', 'worker', 'demo', 'bench']],
+    ['src/db/**/*.ts', ['activities', 'workflows', 'cli', 'client', 'temporal', 'worker', 'demo', 'bench']],
+    ['src/activities/**/*.ts', ['workflows', 'cli', 'client', 'worker', 'demo', 'bench']],
+    ['src/client/**/*.ts', ['activities', 'db', 'cli', 'worker', 'demo', 'bench']],
+  ].map(([files, below]) => ({
+    files: [files],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/tools/**'], message: 'Product code must not import test tooling (tools/).' },
+          // Relative paths only: `**/client` would also match the package @temporalio/client.
+          { group: below.flatMap((d) => ['..', '../..', '../../..'].flatMap((up) => [`${up}/${d}`, `${up}/${d}/**`])), message: `${files.split('/')[1]} may not import ${below.join(', ')} (docs/architecture.md).` },
+        ],
+      }],
+    },
+  })),
 );
