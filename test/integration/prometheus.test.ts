@@ -132,6 +132,28 @@ describeWithPrometheus('metrics scraped by a real Prometheus', () => {
     for (const outcome of OUTCOMES) expect(total[outcome]).toBeGreaterThanOrEqual(0);
   });
 
+  it('counts runs by how they closed: failed, cancelled, dry runs apart', async () => {
+    const runs = async () => {
+      const m = await obs.registry.getSingleMetric('product_etl_runs_total')!.get();
+      return Object.fromEntries(m.values.map((v) => [`${v.labels.state}/${v.labels.mode}`, v.value]));
+    };
+    const before = await runs();
+    // Rejected by the workflow's own input check: the run fails (InvalidInput).
+    const bad = await startSync(worker.client, worker.taskQueue, { batchSize: 1000, maxBatchesPerRun: 0 }, uniqueId('prom-bad'));
+    await expect(bad.result()).rejects.toThrow();
+    const dry = await startSync(worker.client, worker.taskQueue, { dryRun: true }, uniqueId('prom-dry'));
+    expect((await dry.result()).dryRun).toBe(true);
+    await seedStaging(db.knex, { rows: 500, seed: 23, startAt: minutesAgo(5) });
+    const cancelled = await startSync(worker.client, worker.taskQueue, { batchSize: 1 }, uniqueId('prom-cancel'));
+    await cancelled.cancel();
+    await expect(cancelled.result()).rejects.toThrow();
+    const after = await eventually('run outcomes reported', runs, (r) => r['cancelled/sync'] === before['cancelled/sync'] + 1);
+    expect(after).toEqual({ ...before, 'failed/sync': before['failed/sync'] + 1, 'completed/dry_run': before['completed/dry_run'] + 1, 'cancelled/sync': before['cancelled/sync'] + 1 });
+    // A dry run is no successful sync.
+    const [lastSuccess] = (await obs.registry.getSingleMetric('product_etl_last_success_timestamp_seconds')!.get()).values;
+    expect(lastSuccess.value).toBeLessThan(Date.now() / 1000 - 1);
+  });
+
   it('also scrapes the Temporal SDK metrics on their own port', async () => {
     const up = await eventually('SDK target up', () => prometheus.query('up{job="product-etl-sdk"}'), (r) => r.length === 1 && r[0].value === 1);
     expect(up[0].value).toBe(1);
