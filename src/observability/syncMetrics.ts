@@ -8,6 +8,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OUTCOMES, OutcomeCounts } from '../domain/outcome';
 import type { RejectReason } from '../domain/types';
+import { STAGING_TABLE } from '../db/stores/watermarkStore';
+import { PIPELINE_NAME } from '../temporal/searchAttributes';
 
 export type RunFinalState = 'completed' | 'cancelled' | 'failed';
 export type RunMode = 'sync' | 'dry_run';
@@ -77,30 +79,46 @@ export function createSyncMetrics(o: SyncMetricsOptions): SyncMetrics {
     name: 'product_etl_batch_rows', help: 'Staging rows read per committed batch.', registers,
     buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
   });
-  const watermarkTs = new Gauge({ name: 'product_etl_watermark_timestamp_seconds', help: "The watermark's src_updated_at, unix seconds (UTC).", registers });
   const readWatermark = o.readWatermark;
   const timeoutMs = o.readTimeoutMs ?? 1000;
+  // One read of the watermark per scrape, shared by the two gauges below (a scrape collects them concurrently).
+  let refreshing: Promise<void> | undefined;
+  const refresh = (): Promise<void> => {
+    if (!readWatermark) return Promise.resolve();
+    refreshing ??= withTimeout(readWatermark(), timeoutMs)
+      .then((at) => {
+        watermarkSeconds = at === null ? undefined : datetimeToUnixSeconds(at);
+      }, () => undefined) // unreadable (database down): keep the last value known, which cannot have moved meanwhile
+      .finally(() => {
+        refreshing = undefined;
+      });
+    return refreshing;
+  };
+  // A label-less gauge always shows a value (0 before any set), and a lag of 0 would read as "caught up": these carry
+  // the watermark's one constant label, so with no watermark known the series is absent instead.
+  const watermarkLabels = { table: STAGING_TABLE };
   new Gauge({
-    name: 'product_etl_watermark_lag_seconds', help: "Now minus the watermark's src_updated_at: how far the sync trails the staging data it has seen.", registers,
+    name: 'product_etl_watermark_timestamp_seconds', help: "The watermark's src_updated_at, unix seconds (UTC).", labelNames: ['table'], registers,
     async collect() {
-      if (readWatermark) {
-        const at = await withTimeout(readWatermark(), timeoutMs).catch(() => undefined); // keep the last known value
-        if (at !== undefined) watermarkSeconds = at === null ? undefined : datetimeToUnixSeconds(at);
-      }
-      if (watermarkSeconds === undefined) {
-        this.reset();
-        watermarkTs.reset();
-        return;
-      }
-      watermarkTs.set(watermarkSeconds);
-      this.set(now() / 1000 - watermarkSeconds);
+      await refresh();
+      this.reset();
+      if (watermarkSeconds !== undefined) this.set(watermarkLabels, watermarkSeconds);
+    },
+  });
+  new Gauge({
+    name: 'product_etl_watermark_lag_seconds', help: "Now minus the watermark's src_updated_at: how far the sync trails the staging data.", labelNames: ['table'], registers,
+    async collect() {
+      await refresh();
+      this.reset();
+      if (watermarkSeconds !== undefined) this.set(watermarkLabels, now() / 1000 - watermarkSeconds);
     },
   });
   const behind = new Gauge({
     name: 'product_etl_staging_rows_behind', help: 'Staging rows between the watermark and the end of the run in progress: counted when the run starts, lowered per committed batch.', registers,
   });
   const runs = new Counter({ name: 'product_etl_runs_total', help: 'Sync runs closed, by final state and mode (a continue-as-new is not a close).', labelNames: ['state', 'mode'], registers });
-  const lastSuccess = new Gauge({ name: 'product_etl_last_success_timestamp_seconds', help: 'When the last real (not dry-run) sync run completed, unix seconds.', registers });
+  // Labelled for the same reason as the watermark: absent, not 0 (1970), until a run completes in this process.
+  const lastSuccess = new Gauge({ name: 'product_etl_last_success_timestamp_seconds', help: 'When the last real (not dry-run) sync run completed, unix seconds.', labelNames: ['pipeline'], registers });
   const dbErrors = new Counter({ name: 'product_etl_database_errors_total', help: 'Activity attempts failed by the database, by failure type.', labelNames: ['type'], registers });
 
   // Every series a rule uses exists from the start at 0, so increase() sees the first failure or reject.
@@ -132,7 +150,7 @@ export function createSyncMetrics(o: SyncMetricsOptions): SyncMetrics {
     },
     runFinished(state, mode, finishedAt) {
       runs.inc({ state, mode });
-      if (state === 'completed' && mode === 'sync') lastSuccess.set(finishedAt ? Date.parse(finishedAt) / 1000 : now() / 1000);
+      if (state === 'completed' && mode === 'sync') lastSuccess.set({ pipeline: PIPELINE_NAME }, finishedAt ? Date.parse(finishedAt) / 1000 : now() / 1000);
     },
   };
 }
