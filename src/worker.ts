@@ -5,7 +5,7 @@ import { createActivities, type BatchHooks } from './activities';
 import type { ActivityConfig } from './activities/deps';
 import type { Logger } from './activities/logger';
 import { formatListenAddress, ListenAddress } from './observability/address';
-import { noMetrics, type SyncMetrics } from './observability/syncMetrics';
+import { noMetrics, type SyncMetrics } from './observability/metricsApi';
 import { PIPELINE_NAME } from './temporal/searchAttributes';
 import type { RunOutcomeSinks } from './workflows/runOutcomeInterceptor';
 

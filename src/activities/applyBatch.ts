@@ -19,7 +19,7 @@ import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/
 import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType, isOutage } from './failures';
-import { noMetrics } from '../observability/syncMetrics';
+import { noMetrics } from '../observability/metricsApi';
 import { databaseErrorType } from './observedFailure';
 import { errorMessage } from '../errors';
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { SyncMetrics } from '../observability/syncMetrics';
+import type { SyncMetrics } from '../observability/metricsApi';
 import type { Logger } from './logger';
 
 export interface ActivityConfig {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { SyncMetrics } from '../observability/syncMetrics';
+import type { SyncMetrics } from '../observability/metricsApi';
 import { classifyDatabaseError, isOutage } from './failures';
 
 /**

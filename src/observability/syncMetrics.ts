@@ -1,45 +1,19 @@
 /**
- * The sync's own metrics (prom-client). The activities and the worker report what happened through the SyncMetrics
- * interface; `noMetrics` is the default, so a worker without a metrics address, a test and a tool pay nothing.
+ * The sync's own metrics (prom-client), behind the SyncMetrics interface of metricsApi.ts, whose `noMetrics` is the
+ * default: a worker without a metrics address, a test and a tool pay nothing.
  *
  * Labels are bounded on purpose: outcome (5 values), reject reason (the normaliser's codes), run state x mode, and the
  * database failure type (src/shared/failureTypes.ts). No workflow or run ids, no row data, no connection settings.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { OUTCOMES, OutcomeCounts } from '../domain/outcome';
+import { OUTCOMES } from '../domain/outcome';
+import type { RunFinalState, RunMode, SyncMetrics } from './metricsApi';
 import type { RejectReason } from '../domain/types';
 import { STAGING_TABLE } from '../db/stores/watermarkStore';
 import { PIPELINE_NAME } from '../temporal/searchAttributes';
 
-export type RunFinalState = 'completed' | 'cancelled' | 'failed';
-export type RunMode = 'sync' | 'dry_run';
-
-export interface CommittedBatch {
-  /** Identifies the batch (pipeline run + start cursor) so a batch this process already counted is not counted twice. Never a label. */
-  key: string;
-  counts: OutcomeCounts;
-  rowsRead: number;
-  elapsedMs: number;
-  /** The watermark after the batch (its src_updated_at), for the lag. */
-  watermarkAt: string;
-  /** Unknown (undefined) when an earlier attempt committed the batch: the batch log keeps counts, not reasons. */
-  rejectsByReason?: Partial<Record<string, number>>;
-  /** True when an earlier attempt committed it and this one only found its outcome. */
-  alreadyCommitted: boolean;
-}
-
-export interface SyncMetrics {
-  /** A real (not dry-run) batch is committed. */
-  batchCommitted(batch: CommittedBatch): void;
-  /** A real run has placed the watermark at its start and counted the rows up to its end. */
-  runPlanned(plan: { watermarkAt: string | null; rowsToRead: number }): void;
-  /** An activity failed on the database; `type` is the failure type it was classified as. */
-  databaseError(type: string): void;
-  /** A sync workflow closed (reported by the worker through a workflow sink; not during replay). */
-  runFinished(state: RunFinalState, mode: RunMode, finishedAt?: string): void;
-}
-
-export const noMetrics: SyncMetrics = { batchCommitted() {}, runPlanned() {}, databaseError() {}, runFinished() {} };
+export { noMetrics } from './metricsApi';
+export type { CommittedBatch, RunFinalState, RunMode, SyncMetrics } from './metricsApi';
 
 const REJECT_REASONS: readonly RejectReason[] = [
   'MISSING_BRAND_CODE', 'MISSING_SKU', 'MISSING_NAME', 'FIELD_TOO_LONG', 'INVALID_PRICE', 'INVALID_STATUS', 'INVALID_ATTRIBUTES', 'INVALID_TAGS', 'ROW_TOO_LARGE',
