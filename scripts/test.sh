@@ -46,6 +46,25 @@ if [ -z "${TEST_DATABASE_URL:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev
 fi
 echo "MySQL/MariaDB answers at ${TEST_DATABASE_URL:-mysql://root@127.0.0.1:3306}"
 
+step "Prometheus and promtool (Debian's prometheus package)"
+# test/integration/prometheus.test.ts runs a real Prometheus and alertRules.test.ts runs promtool on deploy/prometheus.
+if command -v prometheus >/dev/null && command -v promtool >/dev/null; then
+  echo "found $(promtool --version 2>&1 | head -1)"
+elif { [ "$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; } \
+  || { command -v sudo >/dev/null && sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }; then
+  # The package also starts a Prometheus service on :9090 where there is an init system; the tests run their own.
+  echo "installed $(promtool --version 2>&1 | head -1)"
+else
+  printf '\n%s\n%s\n%s\n\n' \
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' \
+    '!!! prometheus/promtool missing and apt-get install prometheus failed: the Prometheus tests and  !!!' \
+    '!!! the promtool checks of deploy/prometheus will be SKIPPED. Install the prometheus package.    !!!' >&2
+fi
+if command -v promtool >/dev/null; then
+  promtool check rules deploy/prometheus/alert-rules.yml deploy/prometheus/recording-rules.yml
+  promtool test rules deploy/prometheus/alert-rules.test.yml
+fi
+
 step "Temporal dev server (port $port, UI $((port + 1000)))"
 rm -rf "$data_dir"
 node bin/product-etl.js dev-server start --port "$port" --ui-port "$((port + 1000))" --data-dir "$data_dir"

@@ -1,10 +1,19 @@
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, InjectedSinks, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities, type BatchHooks } from './activities';
 import type { ActivityConfig } from './activities/deps';
 import type { Logger } from './activities/logger';
+import { formatListenAddress, ListenAddress } from './observability/address';
+import { noMetrics, type SyncMetrics } from './observability/metricsApi';
 import { PIPELINE_NAME } from './temporal/searchAttributes';
+import type { RunOutcomeSinks } from './workflows/runOutcomeInterceptor';
+
+/**
+ * Workflow interceptor modules, bundled with the workflows. A worker that is handed a prebuilt bundle must have been
+ * bundled with these (bundleWorkflowCode's workflowInterceptorModules), or runs-by-state is not reported.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [require.resolve('./workflows/runOutcomeInterceptor')];
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -21,6 +30,20 @@ export interface CreateWorkerOptions {
   activityConfig?: Omit<ActivityConfig, 'pipeline'>;
   /** For test harnesses only; a production worker runs without. */
   hooks?: BatchHooks;
+  /** Where the sync's metrics go (startWorkerObservability() makes one); default: nowhere. */
+  metrics?: SyncMetrics;
+}
+
+/** The worker side of the run-outcome sink: each closed sync run, once (never again on replay). */
+function runOutcomeSinks(metrics: SyncMetrics): InjectedSinks<RunOutcomeSinks> {
+  return {
+    runOutcome: {
+      finished: {
+        fn: (_info, state, dryRun, finishedAt) => metrics.runFinished(state, dryRun ? 'dry_run' : 'sync', finishedAt),
+        callDuringReplay: false,
+      },
+    },
+  };
 }
 
 /** Adapts Temporal's runtime logger (structured, leveled) to the activities' Logger. */
@@ -42,20 +65,46 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     logger: o.logger ?? runtimeLogger(),
     config: { ...o.activityConfig, pipeline: PIPELINE_NAME },
     hooks: o.hooks,
+    metrics: o.metrics ?? noMetrics,
   });
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    ...(o.workflowBundle
+      ? { workflowBundle: o.workflowBundle }
+      : { workflowsPath: require.resolve('./workflows'), interceptors: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] } }),
     activities,
+    sinks: runOutcomeSinks(o.metrics ?? noMetrics),
     // Batches are transactions on one database: a few at a time is plenty, more only contend for locks.
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 4,
   });
 }
 
-/** Quieter than the SDK default: warnings and errors only, unless LOG_LEVEL says otherwise. */
-export function installRuntime(): void {
+export interface RuntimeOptions {
+  /**
+   * Serve the Temporal SDK's own metrics (task slots, poll and schedule-to-start latencies, activity and workflow
+   * task failures) in Prometheus text at http://<addr>/metrics. The SDK's native core runs this server itself, so it
+   * is a port of its own (observabilityAddresses() puts it next to the sync's metrics). Only for the long-running
+   * worker: the runtime is per process, and a short CLI command must not hold the port.
+   */
+  sdkMetricsAddr?: ListenAddress;
+}
+
+/** Quieter than the SDK default: warnings and errors only, unless LOG_LEVEL says otherwise. Once per process. */
+export function installRuntime(options: RuntimeOptions = {}): void {
   const level = (process.env.LOG_LEVEL ?? 'WARN').toUpperCase() as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    ...(options.sdkMetricsAddr
+      ? {
+        telemetryOptions: {
+          metrics: {
+            // Names as Prometheus users expect: counters end in _total, durations are seconds with the unit in the name.
+            prometheus: { bindAddress: formatListenAddress(options.sdkMetricsAddr), countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
+          },
+        },
+      }
+      : {}),
+  });
 }

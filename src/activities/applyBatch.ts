@@ -19,6 +19,8 @@ import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/
 import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType, isOutage } from './failures';
+import { noMetrics } from '../observability/metricsApi';
+import { databaseErrorType } from './observedFailure';
 import { errorMessage } from '../errors';
 
 const SAMPLE_SIZE = 5;
@@ -76,7 +78,7 @@ function batchResult(input: ApplyBatchInput, rows: readonly StagingRow[], counts
  * none per row. Temporal may run this more than once (a worker dies after the commit, an attempt outlives its
  * timeout): the watermark row, locked first, fences the batch, so a repeated attempt returns what was committed.
  */
-export function createApplyBatch({ knex, logger, config, hooks = {} }: ActivityDeps) {
+export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = noMetrics }: ActivityDeps) {
   const readAhead = config.readAhead === false ? undefined : new BatchReadAhead(knex);
   let idAllocation: Promise<IdAllocation> | undefined;
 
@@ -92,6 +94,7 @@ export function createApplyBatch({ knex, logger, config, hooks = {} }: ActivityD
     const elapsedMs = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
     const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
     const run = { workflowId: input.workflowId, runId: input.runId };
+    let rejectsByReason: Record<string, number> | undefined;
     try {
       if (input.dryRun) return await dryRunBatch(knex, input, run, elapsedMs);
       idAllocation ??= readIdAllocation(knex).catch((err: unknown) => {
@@ -125,6 +128,7 @@ export function createApplyBatch({ knex, logger, config, hooks = {} }: ActivityD
         const to = batchEnd(input, rows);
         if (readAhead && !isLastBatch(input, rows.length, to)) readAhead.start({ ...input, from: to });
         const plan = await planAgainstDatabase(trx, prepared, run, limit);
+        rejectsByReason = countByReason(plan.rejects);
         heartbeatIfSlow(elapsedMs());
         // The statements go out in this order on the transaction's connection; the products upsert is sent first
         // and the change log's JSON is escaped while the server runs it.
@@ -143,13 +147,27 @@ export function createApplyBatch({ knex, logger, config, hooks = {} }: ActivityD
         await hooks.beforeCommit?.();
         return batchResult(input, rows, plan.counts, elapsedMs());
       }).then(async (result) => {
+        metrics.batchCommitted({
+          key: `${input.pipelineRunId} ${formatCursor(input.from)}`, counts: result.counts, rowsRead: result.rowsRead, elapsedMs: result.elapsedMs,
+          watermarkAt: result.to.at, rejectsByReason: result.alreadyCommitted ? undefined : rejectsByReason, alreadyCommitted: result.alreadyCommitted,
+        });
         await hooks.afterCommit?.();
         return result;
       });
     } catch (err) {
-      throw stopRepeatingFailure(classifyDatabaseError(err), err, input, config.maxBatchAttempts ?? MAX_BATCH_ATTEMPTS);
+      const classified = classifyDatabaseError(err);
+      const dbErrorType = databaseErrorType(err, classified);
+      if (dbErrorType) metrics.databaseError(dbErrorType);
+      throw stopRepeatingFailure(classified, err, input, config.maxBatchAttempts ?? MAX_BATCH_ATTEMPTS);
     }
   };
+}
+
+/** Rejects by reason code: a handful of codes, so a few counters per batch, whatever its size. */
+function countByReason(rejects: readonly RejectEntry[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rejects) out[r.reason_code] = (out[r.reason_code] ?? 0) + 1;
+  return out;
 }
 
 /**

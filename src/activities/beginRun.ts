@@ -5,7 +5,8 @@ import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import type { BeginRunInput, BeginRunResult } from '../shared/syncTypes';
 import type { ActivityDeps } from './deps';
-import { classifyDatabaseError, FailureType } from './failures';
+import { FailureType } from './failures';
+import { classifyAndCount } from './observedFailure';
 
 /** The cursor `seconds` before `c`, computed by the database so microseconds stay exact. */
 async function rewind(knex: Knex | Knex.Transaction, c: Cursor, seconds: number): Promise<Cursor> {
@@ -21,13 +22,13 @@ async function rewind(knex: Knex | Knex.Transaction, c: Cursor, seconds: number)
  * A run that reads from somewhere other than the watermark (--no-resume, --lookback) moves the watermark there
  * first, so the batch fence holds; the rows between are re-read and, by the rules, change nothing already applied.
  */
-export function createBeginRun({ knex, logger }: ActivityDeps) {
+export function createBeginRun({ knex, logger, metrics }: ActivityDeps) {
   return async function beginRun(input: BeginRunInput): Promise<BeginRunResult> {
     if (!Number.isFinite(input.lookbackSeconds) || input.lookbackSeconds < 0) {
       throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `lookbackSeconds must be >= 0 (got ${input.lookbackSeconds})`, nonRetryable: true });
     }
     try {
-      return await knex.transaction(async (trx) => {
+      const result = await knex.transaction(async (trx): Promise<BeginRunResult> => {
         const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
         const watermark = input.dryRun ? await watermarkStore.read(trx) : await watermarkStore.lock(trx);
         const end = await stagingRepository.lastCursor(trx);
@@ -45,8 +46,11 @@ export function createBeginRun({ knex, logger }: ActivityDeps) {
         const rowsToRead = end ? await stagingRepository.countBetween(trx, start, end) : 0;
         return { start, end, watermark: watermark.cursor, rowsToRead, startedAt: new Date().toISOString() };
       });
+      // A dry run moves nothing, so the watermark and the rows behind it are a real run's to report.
+      if (!input.dryRun) metrics?.runPlanned({ watermarkAt: cursorEquals(result.start, START_CURSOR) ? null : result.start.at, rowsToRead: result.rowsToRead });
+      return result;
     } catch (err) {
-      throw classifyDatabaseError(err);
+      throw classifyAndCount(metrics, err);
     }
   };
 }

@@ -1,8 +1,8 @@
 import type { ActivityDeps } from './deps';
-import { classifyDatabaseError } from './failures';
+import { classifyAndCount } from './observedFailure';
 
 /** The stack check's activity: proves the worker reaches MySQL, and says which server and schema it found. */
-export function createCheckDatabase({ knex }: ActivityDeps) {
+export function createCheckDatabase({ knex, metrics }: ActivityDeps) {
   return async function checkDatabase(): Promise<{ database: string; version: string; stagingRows: number | null }> {
     try {
       const [rows] = await knex.raw('SELECT DATABASE() AS db, VERSION() AS version');
@@ -11,7 +11,7 @@ export function createCheckDatabase({ knex }: ActivityDeps) {
       const stagingRows = hasStaging ? Number((await knex('products_staging').count<{ n: number }[]>({ n: '*' }))[0].n) : null;
       return { database: db, version, stagingRows };
     } catch (err) {
-      throw classifyDatabaseError(err);
+      throw classifyAndCount(metrics, err);
     }
   };
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import type { SyncMetrics } from '../observability/metricsApi';
 import type { Logger } from './logger';
 
 export interface ActivityConfig {
@@ -29,4 +30,6 @@ export interface ActivityDeps {
   /** Used by the run lock to ask Temporal whether the run holding the lock is still open. */
   client?: Client;
   hooks?: BatchHooks;
+  /** Where the activities report rows, batches and database errors; default nowhere (noMetrics). */
+  metrics?: SyncMetrics;
 }

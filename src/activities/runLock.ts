@@ -2,14 +2,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { runLockStore } from '../db/stores/runLockStore';
 import type { AcquireRunLockInput } from '../shared/syncTypes';
 import type { ActivityDeps } from './deps';
-import { classifyDatabaseError, FailureType } from './failures';
+import { FailureType } from './failures';
+import { classifyAndCount } from './observedFailure';
 
 /**
  * One active sync per pipeline, whoever started it. The lock row names its holder; a holder whose workflow is no
  * longer running in Temporal (it failed, was terminated, or its worker's database was restored) is taken over,
  * so a crash never leaves the pipeline locked.
  */
-export function createRunLock({ knex, logger, config, client }: ActivityDeps) {
+export function createRunLock({ knex, logger, config, client, metrics }: ActivityDeps) {
   async function holderIsRunning(workflowId: string): Promise<boolean> {
     if (!client) return true; // without a client we cannot tell: be safe and refuse
     try {
@@ -38,7 +39,7 @@ export function createRunLock({ knex, logger, config, client }: ActivityDeps) {
         if (!mine) await runLockStore.take(trx, config.pipeline, { workflowId: input.workflowId, runId: input.pipelineRunId });
       });
     } catch (err) {
-      throw classifyDatabaseError(err);
+      throw classifyAndCount(metrics, err);
     }
   }
 
@@ -46,7 +47,7 @@ export function createRunLock({ knex, logger, config, client }: ActivityDeps) {
     try {
       return await runLockStore.release(knex, config.pipeline, { workflowId: input.workflowId, runId: input.pipelineRunId });
     } catch (err) {
-      throw classifyDatabaseError(err);
+      throw classifyAndCount(metrics, err);
     }
   }
 

@@ -44,10 +44,10 @@ export function buildProgram(exit: ExitStatus): Command {
  * Parses `argv` (without node and the script) and runs the command; returns its exit status. Errors are printed as
  * message and hint (reportError); `beforeCommand` runs once the command line has parsed, before the command.
  */
-export async function runCommandLine(argv: string[], beforeCommand?: () => void): Promise<number> {
+export async function runCommandLine(argv: string[], beforeCommand?: (action: { name(): string; opts(): Record<string, unknown> }) => void): Promise<number> {
   const exit: ExitStatus = { code: 0 };
   const program = buildProgram(exit);
-  if (beforeCommand) program.hook('preAction', beforeCommand);
+  if (beforeCommand) program.hook('preAction', (_program, action) => beforeCommand(action));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;

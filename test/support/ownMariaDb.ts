@@ -43,10 +43,10 @@ export class OwnMariaDb {
     return { host: '127.0.0.1', port: this.port, user, password, database: 'unused' };
   }
 
-  /** Starts mariadbd with these extra flags, after stopping the one that runs. */
-  async start(flags: string[] = []): Promise<void> {
+  /** Starts mariadbd with these extra flags, after stopping the one that runs; `samePort` keeps the port of the last start (a client's settings stay valid). */
+  async start(flags: string[] = [], opts: { samePort?: boolean } = {}): Promise<void> {
     await this.stop();
-    this.port = await freePort();
+    this.port = opts.samePort && this.port ? this.port : await freePort();
     const log = join(this.dir, 'mariadb.log');
     const fd = openSync(log, 'a');
     const child = spawn(MARIADBD, [

@@ -4,7 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, W
 import type { Knex } from 'knex';
 import { silentLogger } from '../../src/activities/logger';
 import { ensureSearchAttributes } from '../../src/temporal/ensureSearchAttributes';
-import { createWorker, CreateWorkerOptions } from '../../src/worker';
+import { createWorker, CreateWorkerOptions, WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker';
 
 // Warnings and errors only: worker state chatter would drown the test output. Installed once per process.
 try {
@@ -17,9 +17,9 @@ export const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'
 export const NAMESPACE = process.env.TEMPORAL_NAMESPACE ?? 'default';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Bundled once per test file: the same code the worker would bundle from src/workflows. */
+/** Bundled once per test file: the same code (workflows and interceptors) the worker would bundle from src/workflows. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES], logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
   return bundle;
 }
 
@@ -40,12 +40,12 @@ export interface TestWorker {
 }
 
 /** A real worker on a task queue of the test's own, with activities bound to the test's database. */
-export async function startTestWorker(knex: Knex, opts: { client?: Client; taskQueue?: string; activityConfig?: CreateWorkerOptions['activityConfig'] } = {}): Promise<TestWorker> {
+export async function startTestWorker(knex: Knex, opts: { client?: Client; taskQueue?: string; activityConfig?: CreateWorkerOptions['activityConfig']; metrics?: CreateWorkerOptions['metrics']; connection?: NativeConnection } = {}): Promise<TestWorker> {
   const client = opts.client ?? (await connectTestClient());
   await ensureSearchAttributes(client, NAMESPACE);
   const taskQueue = opts.taskQueue ?? `pe-test-${randomBytes(4).toString('hex')}`;
-  const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, knex, client, logger: silentLogger, workflowBundle: await workflowBundle(), activityConfig: opts.activityConfig });
+  const connection = opts.connection ?? (await NativeConnection.connect({ address: TEMPORAL_ADDRESS }));
+  const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, knex, client, logger: silentLogger, workflowBundle: await workflowBundle(), activityConfig: opts.activityConfig, metrics: opts.metrics });
   const running = worker.run();
   return {
     client,
@@ -54,7 +54,7 @@ export async function startTestWorker(knex: Knex, opts: { client?: Client; taskQ
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await connection.close();
+      if (!opts.connection) await connection.close();
       if (!opts.client) await client.connection.close();
     },
   };

@@ -1,6 +1,8 @@
 import { describeDatabase } from '../../db/databaseUrl';
 import { connectClient, connectWorkerConnection, loadTemporalSettings } from '../../temporal/connection';
 import { ensureSearchAttributes } from '../../temporal/ensureSearchAttributes';
+import type { Worker } from '@temporalio/worker';
+import { formatListenAddress, observabilityAddresses } from '../../observability/address';
 import { createWorker } from '../../worker';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
@@ -11,20 +13,32 @@ export const addWorkerCommand: AddCommand = (program, exit) => {
   program
     .command('worker')
     .description('run a worker on task queue product-etl ($PRODUCT_ETL_TASK_QUEUE) until Ctrl-C')
+    .option('--metrics-addr <host:port>', 'serve /metrics, /healthz and /readyz here, and the SDK metrics on the next port (default $PRODUCT_ETL_METRICS_ADDR, else off)')
     .action(act(exit, runWorker));
 };
 
-async function runWorker(): Promise<number> {
+async function runWorker(options: { metricsAddr?: string }): Promise<number> {
   const settings = loadTemporalSettings();
   const { knex, settings: db } = await openDatabase();
   const client = await connectClient(settings);
   try {
     await ensureSearchAttributes(client, settings.namespace);
     const connection = await connectWorkerConnection(settings);
-    const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, knex, client });
-    say(`Worker polling task queue ${settings.taskQueue} on ${settings.address} (namespace ${settings.namespace}); database ${describeDatabase(db)}. Ctrl-C stops it.`);
-    // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks finish.
-    await worker.run();
+    const addrs = observabilityAddresses(process.env, options.metricsAddr);
+    let worker: Worker | undefined;
+    // Loaded only when asked for: prom-client and the HTTP server cost start-up time a worker without metrics need not pay.
+    const observability = addrs.metrics
+      ? await (await import('../../observability')).startWorkerObservability({ addr: addrs.metrics, knex, connection, worker: () => worker })
+      : undefined;
+    try {
+      worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, knex, client, metrics: observability?.metrics });
+      say(`Worker polling task queue ${settings.taskQueue} on ${settings.address} (namespace ${settings.namespace}); database ${describeDatabase(db)}. Ctrl-C stops it.`);
+      if (addrs.metrics) say(`Metrics, /healthz and /readyz on http://${formatListenAddress(addrs.metrics)}${addrs.sdkMetrics ? `; Temporal SDK metrics on http://${formatListenAddress(addrs.sdkMetrics)}/metrics` : ''}.`);
+      // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks finish.
+      await worker.run();
+    } finally {
+      await observability?.close();
+    }
     await connection.close();
     say('Worker stopped.');
     return 0;
