@@ -3,6 +3,7 @@ import { createActivities } from '../activities';
 import type { ActivityConfig } from '../activities/deps';
 import { silentLogger } from '../activities/logger';
 import { addCounts, OutcomeCounts, zeroCounts } from '../domain/outcome';
+import { PIPELINE_NAME } from '../temporal/searchAttributes';
 
 export interface DirectRunResult {
   batches: number;
@@ -19,7 +20,7 @@ export async function runBatchesDirectly(
   knex: Knex,
   opts: { batchSize: number; runId: string; config?: Partial<ActivityConfig> },
 ): Promise<DirectRunResult> {
-  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: 'products', ...opts.config } });
+  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: PIPELINE_NAME, ...opts.config } });
   const owner = { workflowId: `direct-${opts.runId}`, pipelineRunId: opts.runId };
   const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });
   const result: DirectRunResult = { batches: 0, rowsRead: 0, counts: zeroCounts() };
