@@ -20,6 +20,7 @@ import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhe
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType, isOutage } from './failures';
 import { errorMessage } from '../errors';
+import { STAGING_TABLE } from '../db/tables';
 
 const SAMPLE_SIZE = 5;
 const SAMPLE_MESSAGE_LENGTH = 200;
@@ -170,7 +171,7 @@ function stopRepeatingFailure(failure: unknown, cause: unknown, input: ApplyBatc
     message:
       `The batch after cursor ${from} failed ${attempt} times in a row; the last error: ${errorMessage(failure)}. ` +
       `Look at the next ${input.batchSize} staging rows after (src_updated_at, id) = ${from} in cursor order: ` +
-      `SELECT * FROM products_staging WHERE src_updated_at > '${input.from.at}' OR (src_updated_at = '${input.from.at}' AND id > ${input.from.id}) ` +
+      `SELECT * FROM ${STAGING_TABLE} WHERE src_updated_at > '${input.from.at}' OR (src_updated_at = '${input.from.at}' AND id > ${input.from.id}) ` +
       `ORDER BY src_updated_at, id LIMIT ${input.batchSize}. Nothing of this batch was committed; fix the cause and start a new run, which resumes from the watermark.`,
     nonRetryable: true,
   });

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
 import type { OutcomeCounts } from '../../domain/outcome';
 import { EtlBatchLogModel } from '../models';
-import { STAGING_TABLE } from './watermarkStore';
+import { STAGING_TABLE } from '../tables';
 
 export interface CommittedBatch {
   from: Cursor;

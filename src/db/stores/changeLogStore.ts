@@ -3,6 +3,7 @@ import type { ChangeEntry } from '../../domain/applyPlan';
 import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { MAX_STATEMENT_BYTES, multiRowStatements } from '../sql/multiRowInsert';
+import { CHANGE_LOG_TABLE } from '../tables';
 
 export interface RunIdentity {
   workflowId: string;
@@ -10,7 +11,7 @@ export interface RunIdentity {
 }
 
 const HEAD =
-  'INSERT INTO product_change_log (product_id, brand_code, sku, change_type, changed_fields, `before`, `after`, ' +
+  `INSERT INTO ${CHANGE_LOG_TABLE} (product_id, brand_code, sku, change_type, changed_fields, \`before\`, \`after\`, ` +
   'old_data_version, new_data_version, staging_id, src_updated_at, workflow_id, run_id) VALUES ';
 
 /** A batch's change-log rows rendered as SQL except for the product ids, which the products upsert yields. */

@@ -5,6 +5,7 @@ import { productKey, StoredProduct } from '../../domain/storedProduct';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { MAX_STATEMENT_BYTES, multiRowStatements, utf8Bytes } from '../sql/multiRowInsert';
 import { select, send } from '../sql/execute';
+import { PRODUCTS_TABLE } from '../tables';
 
 export interface ProductKey {
   brand_code: string;
@@ -42,8 +43,8 @@ const keyTuple = (k: ProductKey) => `(${stringLiteral(k.brand_code)},${stringLit
 const READ_COLUMNS = 'id, brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at';
 
 const PAYLOAD = ['name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
-export const INSERT_HEAD = `INSERT INTO products (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
-export const UPDATE_HEAD = `INSERT INTO products (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+export const INSERT_HEAD = `INSERT INTO ${PRODUCTS_TABLE} (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+export const UPDATE_HEAD = `INSERT INTO ${PRODUCTS_TABLE} (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
 export const UPDATE_TAIL = ` ON DUPLICATE KEY UPDATE ${PAYLOAD.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
 
 /** The product's columns after the key, as SQL literals, comma-led. */
@@ -121,8 +122,8 @@ export const productStore = {
     // Every statement's promise is joined at once: one left waiting unobserved while an earlier one fails would be
     // an unhandled rejection, which ends the worker process.
     const [, results] = await Promise.all([
-      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, 'A products row').map((sql) => send(trx, sql))),
-      Promise.all(multiRowStatements(INSERT_HEAD, inserts, '', limit, 'A products row').map((sql) => send(trx, sql))),
+      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, `A ${PRODUCTS_TABLE} row`).map((sql) => send(trx, sql))),
+      Promise.all(multiRowStatements(INSERT_HEAD, inserts, '', limit, `A ${PRODUCTS_TABLE} row`).map((sql) => send(trx, sql))),
     ]);
     if (!ids.consecutive) {
       for (const [key, id] of await readIds(trx, inserted, limit)) known.set(key, id);
@@ -150,7 +151,7 @@ async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[], limit
 
 /** The products with the given keys: one statement per 1000 keys, or fewer when the connection's limit is small. */
 async function selectByKeys<T>(db: Knex | Knex.Transaction, columns: string, keys: readonly ProductKey[], limit: number): Promise<T[]> {
-  const head = `SELECT ${columns} FROM products WHERE (brand_code, sku) IN (`;
+  const head = `SELECT ${columns} FROM ${PRODUCTS_TABLE} WHERE (brand_code, sku) IN (`;
   const budget = Math.min(MAX_STATEMENT_BYTES, limit) - head.length - 1;
   const found: T[] = [];
   let chunk: string[] = [];

@@ -6,8 +6,9 @@ import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { fitsAlone, MAX_STATEMENT_BYTES, multiRowStatements, StatementTooLargeError } from '../sql/multiRowInsert';
 import type { RunIdentity } from './changeLogStore';
+import { REJECT_TABLE } from '../tables';
 
-const HEAD = 'INSERT INTO product_etl_reject (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES ';
+const HEAD = `INSERT INTO ${REJECT_TABLE} (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES `;
 
 /** The key under which a cut raw row says what was cut: each cut field's full size and SHA-256 (docs/operations.md). */
 export const TRUNCATED_KEY = '_truncated';

@@ -2,6 +2,7 @@ import type { BatchPlan, PreparedRow, RowTooLarge } from '../../domain/applyPlan
 import { PRODUCT_FIELDS, ProductField } from '../../domain/types';
 import { changeStatementBytes, RunIdentity } from './changeLogStore';
 import { productStatementBytes } from './productStore';
+import { CHANGE_LOG_TABLE, PRODUCTS_TABLE } from '../tables';
 
 /**
  * Finds the rows of a plan whose own writes cannot be sent in one statement on this connection (spec addendum in
@@ -26,14 +27,14 @@ export function oversizedRows(plan: BatchPlan, prepared: readonly PreparedRow[],
     const chars = len(p.brand_code) + len(p.sku) + len(p.name) + len(p.category) + len(p.price) + len(p.status) + len(p.attributes) + len(p.tags);
     if (BOUND_FIXED + chars * BOUND_PER_CHAR <= limit || !p.source) continue;
     const bytes = productStatementBytes(w);
-    if (bytes > limit) over.set(p.source.id, { table: 'products', bytes });
+    if (bytes > limit) over.set(p.source.id, { table: PRODUCTS_TABLE, bytes });
   }
   for (const c of plan.changes) {
     if (over.has(c.staging_id)) continue;
     const chars = len(c.brand_code) + len(c.sku) + len(c.before) + len(c.after) + runChars + 200;
     if (BOUND_FIXED + chars * BOUND_PER_CHAR <= limit) continue;
     const bytes = changeStatementBytes(c, run);
-    if (bytes > limit) over.set(c.staging_id, { table: 'product_change_log', bytes });
+    if (bytes > limit) over.set(c.staging_id, { table: CHANGE_LOG_TABLE, bytes });
   }
   const result = new Map<string, RowTooLarge>();
   if (over.size === 0) return result;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { EtlRunLockModel } from '../models';
+import { RUN_LOCK_TABLE } from '../tables';
 
 export interface RunLockHolder {
   workflowId: string;
@@ -16,7 +17,7 @@ export const runLockStore = {
 
   async take(trx: Knex.Transaction, pipeline: string, holder: { workflowId: string; runId: string }): Promise<void> {
     await trx.raw(
-      `INSERT INTO etl_run_lock (pipeline, workflow_id, run_id, acquired_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP(6))
+      `INSERT INTO ${RUN_LOCK_TABLE} (pipeline, workflow_id, run_id, acquired_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP(6))
        ON DUPLICATE KEY UPDATE workflow_id = VALUES(workflow_id), run_id = VALUES(run_id), acquired_at = VALUES(acquired_at)`,
       [pipeline, holder.workflowId, holder.runId],
     );

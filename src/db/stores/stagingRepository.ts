@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
 import type { StagingRow } from '../../domain/types';
 import { ProductStagingModel } from '../models';
+import { STAGING_TABLE } from '../tables';
 
 const COLUMNS = ['id', 'brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'src_updated_at'] as const;
 
@@ -57,7 +58,7 @@ export const stagingRepository: StagingRepository = {
   },
 
   async countBetween(db, after, until) {
-    const q = db('products_staging').count<{ n: string | number }[]>({ n: '*' });
+    const q = db(STAGING_TABLE).count<{ n: string | number }[]>({ n: '*' });
     between(q, after, until);
     const [{ n }] = await q;
     return Number(n);

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
 import { EtlWatermarkModel } from '../models';
-
-export const STAGING_TABLE = 'products_staging';
+import { STAGING_TABLE, WATERMARK_TABLE } from '../tables';
 
 export interface Watermark {
   cursor: Cursor | null;
@@ -26,7 +25,7 @@ export const watermarkStore = {
 
   /** Locks the watermark row for the rest of the transaction (creating it on first use): the batch fence. */
   async lock(trx: Knex.Transaction): Promise<Watermark> {
-    await trx.raw('INSERT IGNORE INTO etl_watermark (table_name) VALUES (?)', [STAGING_TABLE]);
+    await trx.raw(`INSERT IGNORE INTO ${WATERMARK_TABLE} (table_name) VALUES (?)`, [STAGING_TABLE]);
     return toWatermark(await EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first());
   },
 
