@@ -1,17 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, cursorEquals, normalizeDatetime6, START_CURSOR } from '../domain/cursor';
+import { compareCursors, Cursor, cursorEquals, START_CURSOR } from '../domain/cursor';
+import { serverStore } from '../db/stores/serverStore';
 import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import type { BeginRunInput, BeginRunResult } from '../shared/syncTypes';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType } from './failures';
 
-/** The cursor `seconds` before `c`, computed by the database so microseconds stay exact. */
-async function rewind(knex: Knex | Knex.Transaction, c: Cursor, seconds: number): Promise<Cursor> {
-  const [rows] = await knex.raw("SELECT DATE_FORMAT(CAST(? AS DATETIME(6)) - INTERVAL ? MICROSECOND, '%Y-%m-%d %H:%i:%s.%f') AS at", [c.at, Math.round(seconds * 1e6)]);
-  const at = normalizeDatetime6((rows as Array<{ at: string }>)[0].at);
-  const rewound = { at, id: '0' };
+/** The cursor `seconds` before `c`, never before the start. */
+async function rewind(db: Knex.Transaction, c: Cursor, seconds: number): Promise<Cursor> {
+  const rewound = { at: await serverStore.datetimeMinus(db, c.at, Math.round(seconds * 1e6)), id: '0' };
   return compareCursors(rewound, START_CURSOR) < 0 ? START_CURSOR : rewound;
 }
 

@@ -18,6 +18,8 @@ export interface StagingRepository {
   lastCursor(db: Knex | Knex.Transaction): Promise<Cursor | null>;
   /** How many rows lie in (after, until]: for progress, not for correctness. */
   countBetween(db: Knex | Knex.Transaction, after: Cursor, until: Cursor): Promise<number>;
+  /** How many rows staging holds; null when the table does not exist yet (the stack check runs before any seeding). */
+  countAll(db: Knex | Knex.Transaction): Promise<number | null>;
 }
 
 function toRow(r: ProductStagingModel): StagingRow {
@@ -61,6 +63,12 @@ export const stagingRepository: StagingRepository = {
     const q = db(STAGING_TABLE).count<{ n: string | number }[]>({ n: '*' });
     between(q, after, until);
     const [{ n }] = await q;
+    return Number(n);
+  },
+
+  async countAll(db) {
+    if (!(await db.schema.hasTable(STAGING_TABLE))) return null;
+    const [{ n }] = await db(STAGING_TABLE).count<{ n: string | number }[]>({ n: '*' });
     return Number(n);
   },
 };
