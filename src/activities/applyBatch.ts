@@ -15,7 +15,7 @@ import { RunIdentity } from '../db/stores/changeLogStore';
 import { readStatementLimit } from '../db/session';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import { batchSizeProblem } from '../shared/batchSize';
-import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
+import type { ApplyBatchInput, ApplyBatchResult, DryRunSample, RunOwner } from '../shared/syncTypes';
 import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType, isOutage } from './failures';
@@ -91,8 +91,8 @@ export function createApplyBatch({ knex, logger, config, hooks = {} }: ActivityD
     if (batchSizeRefused) throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: batchSizeRefused, nonRetryable: true });
     const started = process.hrtime.bigint();
     const elapsedMs = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
-    const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
-    const run = { workflowId: input.workflowId, runId: input.runId };
+    const owner: RunOwner = { workflowId: input.workflowId, pipelineRunId: input.pipelineRunId };
+    const run: RunIdentity = { workflowId: input.workflowId, temporalRunId: input.runId };
     try {
       if (input.dryRun) return await dryRunBatch(knex, input, run, elapsedMs);
       idAllocation ??= readIdAllocation(knex).catch((err: unknown) => {
@@ -117,7 +117,7 @@ export function createApplyBatch({ knex, logger, config, hooks = {} }: ActivityD
           throw ApplicationFailure.create({
             type: FailureType.WatermarkMoved,
             message: `The watermark is at ${formatCursor(watermark.cursor)}, not at this batch's start ${formatCursor(input.from)}, and no batch of this run starts there: ` +
-              `another run (${watermark.workflowId ?? 'unknown'} / ${watermark.runId ?? 'unknown'}) moved it. Start a new run to continue from the watermark.`,
+              `another run (${watermark.workflowId ?? 'unknown'} / ${watermark.pipelineRunId ?? 'unknown'}) moved it. Start a new run to continue from the watermark.`,
             nonRetryable: true,
           });
         }

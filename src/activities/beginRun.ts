@@ -27,18 +27,17 @@ export function createBeginRun({ knex, logger }: ActivityDeps) {
     }
     try {
       return await knex.transaction(async (trx) => {
-        const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
         const watermark = input.dryRun ? await watermarkStore.read(trx) : await watermarkStore.lock(trx);
         const end = await stagingRepository.lastCursor(trx);
         // A repeated attempt of this activity (same pipeline run) finds the watermark already placed: keep it.
-        const placedByThisRun = watermark.workflowId === input.workflowId && watermark.runId === input.pipelineRunId;
+        const placedByThisRun = watermark.workflowId === input.workflowId && watermark.pipelineRunId === input.pipelineRunId;
         let start: Cursor = START_CURSOR;
         if (placedByThisRun) start = watermark.cursor ?? START_CURSOR;
         else if (input.resume && watermark.cursor) {
           start = input.lookbackSeconds > 0 ? await rewind(trx, watermark.cursor, input.lookbackSeconds) : watermark.cursor;
         }
         if (!input.dryRun && !placedByThisRun) {
-          await watermarkStore.set(trx, cursorEquals(start, START_CURSOR) ? null : start, owner);
+          await watermarkStore.set(trx, cursorEquals(start, START_CURSOR) ? null : start, input);
           if (!cursorEquals(start, watermark.cursor ?? START_CURSOR)) logger.info('watermark moved to the run start', { from: watermark.cursor, to: start });
         }
         const rowsToRead = end ? await stagingRepository.countBetween(trx, start, end) : 0;

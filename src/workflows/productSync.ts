@@ -37,7 +37,7 @@ export async function productSyncWorkflow(input: ProductSyncInput = {}, continue
 
   try {
     if (!run.planned) await planRun(run, owner);
-    await runBatches(run, { owner, runId: info.runId, continueAsNew: (next) => wf.continueAsNew<typeof productSyncWorkflow>(input, next) });
+    await runBatches(run, { owner, temporalRunId: info.runId, continueAsNew: (next) => wf.continueAsNew<typeof productSyncWorkflow>(input, next) });
     await releaseLock();
     run.finish();
     showDetails(run);

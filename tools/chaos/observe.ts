@@ -18,8 +18,8 @@ const STARTED = 2;
 export class Observer {
   constructor(private readonly client: Client, private readonly knex: Knex) {}
 
-  async status(workflowId: string, runId?: string): Promise<WorkflowExecutionStatusName> {
-    return (await this.client.workflow.getHandle(workflowId, runId).describe()).status.name;
+  async status(workflowId: string, temporalRunId?: string): Promise<WorkflowExecutionStatusName> {
+    return (await this.client.workflow.getHandle(workflowId, temporalRunId).describe()).status.name;
   }
 
   async pendingBatch(workflowId: string): Promise<PendingBatch | undefined> {

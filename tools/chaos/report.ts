@@ -22,7 +22,7 @@ export interface ChaosReport {
   machine: string;
   options: ChaosOptions;
   durationMs: number;
-  run: { workflowId: string; firstRunId: string; status: string; batches: number; rowsRead: number; counts: OutcomeCounts | null; expectedCounts: OutcomeCounts | null };
+  run: { workflowId: string; pipelineRunId: string; status: string; batches: number; rowsRead: number; counts: OutcomeCounts | null; expectedCounts: OutcomeCounts | null };
   rows: FaultRow[];
   injections: Injection[];
   workerEvents: WorkerEvent[];

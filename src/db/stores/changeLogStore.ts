@@ -5,9 +5,10 @@ import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { MAX_STATEMENT_BYTES, multiRowStatements } from '../sql/multiRowInsert';
 import { CHANGE_LOG_TABLE } from '../tables';
 
+/** The Temporal execution that writes the rows (not the pipeline run: that is RunOwner's pipelineRunId). */
 export interface RunIdentity {
   workflowId: string;
-  runId: string;
+  temporalRunId: string;
 }
 
 const HEAD =
@@ -23,7 +24,7 @@ export interface RenderedChanges {
 
 /** The run's two literals and the closing parenthesis, shared by every row of a batch. */
 function runTail(run: RunIdentity): string {
-  return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.runId) + ')';
+  return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.temporalRunId) + ')';
 }
 
 /** Everything of the entry's tuple after `(product_id`. */

@@ -113,7 +113,7 @@ function truncatedRawRow(row: StagingRow, fields: readonly string[], n: number, 
  * max_allowed_packet.
  */
 export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): string {
-  const runLiterals = ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.runId) + ')';
+  const runLiterals = ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.temporalRunId) + ')';
   // JSON.stringify, not stable JSON: the raw row is kept as read, key order of the table.
   const whole = tuple(r, r.message, JSON.stringify(r.raw_row), runLiterals);
   if (fits(whole, limit)) return whole;

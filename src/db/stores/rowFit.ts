@@ -21,7 +21,7 @@ const len = (s: string | null | undefined) => (s ? s.length : 0);
 
 export function oversizedRows(plan: BatchPlan, prepared: readonly PreparedRow[], run: RunIdentity, limit: number): Map<string, RowTooLarge> {
   const over = new Map<string, { table: string; bytes: number }>();
-  const runChars = run.workflowId.length + run.runId.length;
+  const runChars = run.workflowId.length + run.temporalRunId.length;
   for (const w of plan.writes.values()) {
     const p = w.product;
     const chars = len(p.brand_code) + len(p.sku) + len(p.name) + len(p.category) + len(p.price) + len(p.status) + len(p.attributes) + len(p.tags);
