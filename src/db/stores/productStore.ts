@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ExistingProduct, ProductWrite } from '../../domain/applyPlan';
 import { normalizeDatetime6 } from '../../domain/cursor';
 import { productKey, StoredProduct } from '../../domain/storedProduct';
+import { PRODUCT_FIELDS } from '../../domain/types';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { MAX_STATEMENT_BYTES, multiRowStatements, utf8Bytes } from '../sql/multiRowInsert';
 import { select, send } from '../sql/execute';
@@ -13,13 +14,14 @@ export interface ProductKey {
 }
 
 /** A `products` row as mysql2 returns it: the stored fields, with the source as two columns and BIGINTs as text. */
-interface ProductRow extends Omit<StoredProduct, 'source'> {
+export interface ProductRow extends Omit<StoredProduct, 'source'> {
   id: string | number;
   source_id: string | number | null;
   src_updated_at: string | null;
 }
 
-function toExisting(r: ProductRow): ExistingProduct {
+/** Per row, so written out field by field (test/unit/productFields.test.ts keeps it in step with PRODUCT_FIELDS). */
+export function toExisting(r: ProductRow): ExistingProduct {
   return {
     id: String(r.id),
     brand_code: r.brand_code,
@@ -40,14 +42,21 @@ const KEY_CHUNK = 1000;
 
 const keyTuple = (k: ProductKey) => `(${stringLiteral(k.brand_code)},${stringLiteral(k.sku)})`;
 
-const READ_COLUMNS = 'id, brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at';
+/** The columns a product has beside the record's fields. */
+const TRACKING = ['data_version', 'source_id', 'src_updated_at'] as const;
 
-const PAYLOAD = ['name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
+const READ_COLUMNS = ['id', ...PRODUCT_FIELDS, ...TRACKING].join(', ');
+
+/** Every column written after the key, in the order payloadLiterals renders them. */
+export const PAYLOAD: readonly string[] = [...PRODUCT_FIELDS.filter((f) => f !== 'brand_code' && f !== 'sku'), ...TRACKING];
 export const INSERT_HEAD = `INSERT INTO ${PRODUCTS_TABLE} (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
 export const UPDATE_HEAD = `INSERT INTO ${PRODUCTS_TABLE} (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
 export const UPDATE_TAIL = ` ON DUPLICATE KEY UPDATE ${PAYLOAD.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
 
-/** The product's columns after the key, as SQL literals, comma-led. */
+/**
+ * The product's columns after the key, as SQL literals, comma-led, in PAYLOAD's order. Per row, so written out
+ * field by field (test/unit/productFields.test.ts checks it against PAYLOAD).
+ */
 function payloadLiterals(p: StoredProduct): string {
   return (
     ',' + stringLiteral(p.name) +

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
-import type { StagingRow } from '../../domain/types';
+import { PRODUCT_FIELDS, StagingRow } from '../../domain/types';
 import { ProductStagingModel } from '../models';
 import { STAGING_TABLE } from '../tables';
 
-const COLUMNS = ['id', 'brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'src_updated_at'] as const;
+const COLUMNS = ['id', ...PRODUCT_FIELDS, 'src_updated_at'];
 
 /**
  * Keyset pagination over `products_staging` on idx_src_updated_at_id. The condition is written as
@@ -22,7 +22,8 @@ export interface StagingRepository {
   countAll(db: Knex | Knex.Transaction): Promise<number | null>;
 }
 
-function toRow(r: ProductStagingModel): StagingRow {
+/** Per row, so written out field by field (test/unit/productFields.test.ts keeps it in step with PRODUCT_FIELDS). */
+export function toRow(r: ProductStagingModel): StagingRow {
   return {
     id: String(r.id),
     brand_code: r.brand_code,
