@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { compareCursors, Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
-import type { StagingRow } from '../../src/domain/types';
+import { PRODUCT_FIELDS, StagingRow } from '../../src/domain/types';
 import type { ExpectedChange, ExpectedProduct, ExpectedReject, ExpectedState, Oracle } from '../oracle/oracle';
 import { BATCH_LOG_TABLE, CHANGE_LOG_TABLE, PRODUCTS_TABLE, REJECT_TABLE, STAGING_TABLE, WATERMARK_TABLE } from '../../src/db/tables';
 
@@ -23,7 +23,8 @@ export interface Difference {
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-const PRODUCT_FIELDS = ['brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
+/** The products columns the check compares: the record and where it came from. */
+const PRODUCT_COLUMNS = [...PRODUCT_FIELDS, 'data_version', 'source_id', 'src_updated_at'] as const;
 
 export async function readStagingRows(knex: Knex): Promise<StagingRow[]> {
   const rows = (await knex(STAGING_TABLE).select('*').orderBy(['src_updated_at', 'id'])) as StagingRow[];
@@ -34,7 +35,7 @@ export async function readStagingRows(knex: Knex): Promise<StagingRow[]> {
 export async function snapshotTables(knex: Knex): Promise<TableSnapshot> {
   return knex.transaction(async (trx) => {
     const wm = (await trx(WATERMARK_TABLE).select('last_processed_at', 'last_processed_id').first()) as { last_processed_at: string | null; last_processed_id: string | null } | undefined;
-    const products = (await trx(PRODUCTS_TABLE).select(...PRODUCT_FIELDS)) as Array<Record<(typeof PRODUCT_FIELDS)[number], unknown>>;
+    const products = (await trx(PRODUCTS_TABLE).select(...PRODUCT_COLUMNS)) as Array<Record<(typeof PRODUCT_COLUMNS)[number], unknown>>;
     const changes = (await trx(CHANGE_LOG_TABLE).select('staging_id', 'change_type', 'brand_code', 'sku', 'changed_fields', 'new_data_version')) as Array<Record<string, unknown>>;
     const rejects = (await trx(REJECT_TABLE).select('staging_id', 'reason_code')) as Array<Record<string, unknown>>;
     return {
@@ -81,7 +82,7 @@ function compareKeyed<T>(table: Difference['table'], expected: readonly T[], act
 
 /** Products keyed by (brand_code, sku); change log and rejects keyed by staging id. Field order fixed for equality. */
 export function compareState(expected: ExpectedState, actual: TableSnapshot): Difference[] {
-  const product = (p: ExpectedProduct): ExpectedProduct => Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, p[f]])) as unknown as ExpectedProduct;
+  const product = (p: ExpectedProduct): ExpectedProduct => Object.fromEntries(PRODUCT_COLUMNS.map((f) => [f, p[f]])) as unknown as ExpectedProduct;
   const change = (c: ExpectedChange): ExpectedChange => ({
     staging_id: c.staging_id, change_type: c.change_type, brand_code: c.brand_code, sku: c.sku, changed_fields: [...c.changed_fields], new_data_version: c.new_data_version,
   });
