@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, cursorEquals, formatCursor, normalizeDatetime6, START_CURSOR } from '../../src/domain/cursor';
+import { compareCursors, Cursor, cursorEquals, cursorFromColumns, formatCursor, START_CURSOR } from '../../src/domain/cursor';
 import type { Difference } from './verify';
 import { BATCH_LOG_TABLE } from '../../src/db/tables';
 
@@ -19,7 +19,7 @@ export async function checkLedger(knex: Knex, pipelineRunId: string, end: Cursor
     from_at: string; from_id: string | number; to_at: string; to_id: string | number; rows_read: number;
   }>;
   const rows: LedgerRow[] = raw
-    .map((r) => ({ from: { at: normalizeDatetime6(r.from_at), id: String(r.from_id) }, to: { at: normalizeDatetime6(r.to_at), id: String(r.to_id) }, rowsRead: Number(r.rows_read) }))
+    .map((r) => ({ from: cursorFromColumns(r.from_at, r.from_id), to: cursorFromColumns(r.to_at, r.to_id), rowsRead: Number(r.rows_read) }))
     .sort((a, b) => compareCursors(a.from, b.from));
   const out: Difference[] = [];
   const diff = (key: string, detail: string) => out.push({ table: BATCH_LOG_TABLE, key, detail });

@@ -1,6 +1,6 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
+import { Cursor, nullableCursorFromColumns } from '../../src/domain/cursor';
 import { BATCH_LOG_TABLE, WATERMARK_TABLE } from '../../src/db/tables';
 
 /** The applyBatch attempt Temporal currently has out, as `describe()` (what the UI shows) reports it. */
@@ -37,7 +37,7 @@ export class Observer {
 
   async watermark(): Promise<Cursor | null> {
     const r = (await this.knex(WATERMARK_TABLE).select('last_processed_at', 'last_processed_id').first()) as { last_processed_at: string | null; last_processed_id: string | null } | undefined;
-    return r?.last_processed_at && r.last_processed_id !== null ? { at: normalizeDatetime6(r.last_processed_at), id: String(r.last_processed_id) } : null;
+    return r ? nullableCursorFromColumns(r.last_processed_at, r.last_processed_id) : null;
   }
 
   /** Whether a batch that started at `from` has committed (the ledger row is written in the batch's transaction). */

@@ -4,7 +4,7 @@
  * together, so any consistent read must match a prefix exactly) and at the end (against all rows).
  */
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
+import { compareCursors, Cursor, normalizeDatetime6, nullableCursorFromColumns } from '../../src/domain/cursor';
 import { PRODUCT_FIELDS, StagingRow } from '../../src/domain/types';
 import type { ExpectedChange, ExpectedProduct, ExpectedReject, ExpectedState, Oracle } from '../oracle/oracle';
 import { BATCH_LOG_TABLE, CHANGE_LOG_TABLE, PRODUCTS_TABLE, REJECT_TABLE, STAGING_TABLE, WATERMARK_TABLE } from '../../src/db/tables';
@@ -39,7 +39,7 @@ export async function snapshotTables(knex: Knex): Promise<TableSnapshot> {
     const changes = (await trx(CHANGE_LOG_TABLE).select('staging_id', 'change_type', 'brand_code', 'sku', 'changed_fields', 'new_data_version')) as Array<Record<string, unknown>>;
     const rejects = (await trx(REJECT_TABLE).select('staging_id', 'reason_code')) as Array<Record<string, unknown>>;
     return {
-      watermark: wm?.last_processed_at && wm.last_processed_id !== null ? { at: normalizeDatetime6(wm.last_processed_at), id: String(wm.last_processed_id) } : null,
+      watermark: wm ? nullableCursorFromColumns(wm.last_processed_at, wm.last_processed_id) : null,
       products: products.map((p) => ({
         brand_code: String(p.brand_code), sku: String(p.sku), name: String(p.name),
         category: p.category === null ? null : String(p.category), price: p.price === null ? null : String(p.price), status: String(p.status),

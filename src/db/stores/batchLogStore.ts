@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
+import { Cursor, cursorFromColumns } from '../../domain/cursor';
 import type { OutcomeCounts } from '../../domain/outcome';
 import { EtlBatchLogModel } from '../models';
 import { STAGING_TABLE } from '../tables';
@@ -34,8 +34,8 @@ export const batchLogStore = {
     const r = await EtlBatchLogModel.query(db).where({ run_id: pipelineRunId, from_at: from.at, from_id: from.id }).first();
     if (!r) return undefined;
     return {
-      from: { at: normalizeDatetime6(r.from_at), id: String(r.from_id) },
-      to: { at: normalizeDatetime6(r.to_at), id: String(r.to_id) },
+      from: cursorFromColumns(r.from_at, r.from_id),
+      to: cursorFromColumns(r.to_at, r.to_id),
       rowsRead: r.rows_read,
       counts: { inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, stale: r.stale, rejected: r.rejected },
       elapsedMs: r.elapsed_ms,

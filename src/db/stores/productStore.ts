@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ExistingProduct, ProductWrite } from '../../domain/applyPlan';
-import { normalizeDatetime6 } from '../../domain/cursor';
+import { nullableCursorFromColumns } from '../../domain/cursor';
 import { productKey, StoredProduct } from '../../domain/storedProduct';
 import { PRODUCT_FIELDS } from '../../domain/types';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
@@ -33,7 +33,7 @@ export function toExisting(r: ProductRow): ExistingProduct {
     attributes: r.attributes,
     tags: r.tags,
     data_version: r.data_version,
-    source: r.source_id !== null && r.src_updated_at !== null ? { at: normalizeDatetime6(r.src_updated_at), id: String(r.source_id) } : null,
+    source: nullableCursorFromColumns(r.src_updated_at, r.source_id),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
+import { Cursor, cursorFromColumns, normalizeDatetime6 } from '../../domain/cursor';
 import { PRODUCT_FIELDS, StagingRow } from '../../domain/types';
 import { ProductStagingModel } from '../models';
 import { STAGING_TABLE } from '../tables';
@@ -57,7 +57,7 @@ export const stagingRepository: StagingRepository = {
       .select('src_updated_at', 'id')
       .orderBy([{ column: 'src_updated_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .first();
-    return row ? { at: normalizeDatetime6(row.src_updated_at), id: String(row.id) } : null;
+    return row ? cursorFromColumns(row.src_updated_at, row.id) : null;
   },
 
   async countBetween(db, after, until) {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
+import { Cursor, nullableCursorFromColumns } from '../../domain/cursor';
 import { EtlWatermarkModel } from '../models';
 import { STAGING_TABLE, WATERMARK_TABLE } from '../tables';
 import type { RunOwner } from '../../shared/syncTypes';
@@ -13,10 +13,7 @@ export interface Watermark {
 
 function toWatermark(r: EtlWatermarkModel | undefined): Watermark {
   if (!r) return { cursor: null, workflowId: null, pipelineRunId: null };
-  const cursor = r.last_processed_at !== null && r.last_processed_id !== null
-    ? { at: normalizeDatetime6(r.last_processed_at), id: String(r.last_processed_id) }
-    : null;
-  return { cursor, workflowId: r.workflow_id, pipelineRunId: r.run_id };
+  return { cursor: nullableCursorFromColumns(r.last_processed_at, r.last_processed_id), workflowId: r.workflow_id, pipelineRunId: r.run_id };
 }
 
 export const watermarkStore = {

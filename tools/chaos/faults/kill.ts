@@ -1,4 +1,4 @@
-import { normalizeDatetime6 } from '../../../src/domain/cursor';
+import { cursorFromColumns } from '../../../src/domain/cursor';
 import { retrying, waitFor } from '../util';
 import { describeParked, FaultContext, Injection, newInjection, parkBatch, pauseRun, randomDelay, resumeRun } from './context';
 import { BATCH_LOG_TABLE } from '../../../src/db/tables';
@@ -67,7 +67,7 @@ export async function killAtFaultPoint(ctx: FaultContext, point: 'before-commit'
   } else if (watermark) {
     // Committed, then killed: the batch is the ledger row that ends where the watermark now is.
     const row = (await ctx.knex(BATCH_LOG_TABLE).where({ to_at: watermark.at, to_id: watermark.id }).first()) as { from_at: string; from_id: string } | undefined;
-    if (row) inj.batchFrom = { at: normalizeDatetime6(String(row.from_at)), id: String(row.from_id) };
+    if (row) inj.batchFrom = cursorFromColumns(row.from_at, row.from_id);
   }
   inj.detail = `fault worker ${worker.name} (${point}) killed itself ${point === 'before-commit' ? 'just before' : 'just after'} COMMIT`;
   return inj;
