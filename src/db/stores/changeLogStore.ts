@@ -22,8 +22,11 @@ export interface RenderedChanges {
   tails: string[];
 }
 
-/** The run's two literals and the closing parenthesis, shared by every row of a batch. */
-function runTail(run: RunIdentity): string {
+/**
+ * The run's two literals and the closing parenthesis, shared by every row of a batch: the change log's and the
+ * rejects' tuples both end with (workflow_id, run_id).
+ */
+export function runTail(run: RunIdentity): string {
   return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.temporalRunId) + ')';
 }
 
