@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { createActivities, type BatchHooks } from './activities';
 import type { ActivityConfig } from './activities/deps';
 import type { Logger } from './activities/logger';
-import { PIPELINE_NAME } from './temporal/searchAttributes';
+import { PIPELINE_NAME } from './shared/pipeline';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;

@@ -4,7 +4,7 @@ import type { ActivityConfig } from '../activities/deps';
 import { silentLogger } from '../activities/logger';
 import { addCounts, OutcomeCounts, zeroCounts } from '../domain/outcome';
 import type { RunOwner } from '../shared/syncTypes';
-import { PIPELINE_NAME } from '../temporal/searchAttributes';
+import { PIPELINE_NAME } from '../shared/pipeline';
 
 export interface DirectRunResult {
   batches: number;

@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
+import { PIPELINE_NAME } from '../shared/pipeline';
 import type { RunOwner } from '../shared/syncTypes';
-import { ETL_MODE, ETL_PIPELINE, PIPELINE_NAME } from '../temporal/searchAttributes';
+import { ETL_MODE, ETL_PIPELINE } from '../temporal/searchAttributes';
 import { control } from './activityProxies';
 import { runBatches } from './batchLoop';
 import type { ProductSyncInput, SyncSummary } from './definitions';
