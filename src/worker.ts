@@ -6,7 +6,7 @@ import type { ActivityConfig } from './activities/deps';
 import type { Logger } from './activities/logger';
 import { formatListenAddress, ListenAddress } from './observability/address';
 import { noMetrics, type SyncMetrics } from './observability/metricsApi';
-import { PIPELINE_NAME } from './temporal/searchAttributes';
+import { PIPELINE_NAME } from './shared/pipeline';
 import type { RunOutcomeSinks } from './workflows/runOutcomeInterceptor';
 
 /**

@@ -15,13 +15,14 @@ import { RunIdentity } from '../db/stores/changeLogStore';
 import { readStatementLimit } from '../db/session';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import { batchSizeProblem } from '../shared/batchSize';
-import type { ApplyBatchInput, ApplyBatchResult, DryRunSample } from '../shared/syncTypes';
+import type { ApplyBatchInput, ApplyBatchResult, DryRunSample, RunOwner } from '../shared/syncTypes';
 import { BatchReadAhead, ReadAheadBatch, readStagingBatch } from './batchReadAhead';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType, isOutage } from './failures';
 import { noMetrics } from '../observability/metricsApi';
 import { databaseErrorType } from './observedFailure';
 import { errorMessage } from '../errors';
+import { STAGING_TABLE } from '../db/tables';
 
 const SAMPLE_SIZE = 5;
 const SAMPLE_MESSAGE_LENGTH = 200;
@@ -92,8 +93,8 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
     if (batchSizeRefused) throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: batchSizeRefused, nonRetryable: true });
     const started = process.hrtime.bigint();
     const elapsedMs = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
-    const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
-    const run = { workflowId: input.workflowId, runId: input.runId };
+    const owner: RunOwner = { workflowId: input.workflowId, pipelineRunId: input.pipelineRunId };
+    const run: RunIdentity = { workflowId: input.workflowId, temporalRunId: input.runId };
     let rejectsByReason: Record<string, number> | undefined;
     try {
       if (input.dryRun) return await dryRunBatch(knex, input, run, elapsedMs);
@@ -119,7 +120,7 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
           throw ApplicationFailure.create({
             type: FailureType.WatermarkMoved,
             message: `The watermark is at ${formatCursor(watermark.cursor)}, not at this batch's start ${formatCursor(input.from)}, and no batch of this run starts there: ` +
-              `another run (${watermark.workflowId ?? 'unknown'} / ${watermark.runId ?? 'unknown'}) moved it. Start a new run to continue from the watermark.`,
+              `another run (${watermark.workflowId ?? 'unknown'} / ${watermark.pipelineRunId ?? 'unknown'}) moved it. Start a new run to continue from the watermark.`,
             nonRetryable: true,
           });
         }
@@ -188,7 +189,7 @@ function stopRepeatingFailure(failure: unknown, cause: unknown, input: ApplyBatc
     message:
       `The batch after cursor ${from} failed ${attempt} times in a row; the last error: ${errorMessage(failure)}. ` +
       `Look at the next ${input.batchSize} staging rows after (src_updated_at, id) = ${from} in cursor order: ` +
-      `SELECT * FROM products_staging WHERE src_updated_at > '${input.from.at}' OR (src_updated_at = '${input.from.at}' AND id > ${input.from.id}) ` +
+      `SELECT * FROM ${STAGING_TABLE} WHERE src_updated_at > '${input.from.at}' OR (src_updated_at = '${input.from.at}' AND id > ${input.from.id}) ` +
       `ORDER BY src_updated_at, id LIMIT ${input.batchSize}. Nothing of this batch was committed; fix the cause and start a new run, which resumes from the watermark.`,
     nonRetryable: true,
   });

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, cursorEquals, normalizeDatetime6, START_CURSOR } from '../domain/cursor';
+import { compareCursors, Cursor, cursorEquals, START_CURSOR } from '../domain/cursor';
+import { serverStore } from '../db/stores/serverStore';
 import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import type { BeginRunInput, BeginRunResult } from '../shared/syncTypes';
@@ -8,11 +9,9 @@ import type { ActivityDeps } from './deps';
 import { FailureType } from './failures';
 import { classifyAndCount } from './observedFailure';
 
-/** The cursor `seconds` before `c`, computed by the database so microseconds stay exact. */
-async function rewind(knex: Knex | Knex.Transaction, c: Cursor, seconds: number): Promise<Cursor> {
-  const [rows] = await knex.raw("SELECT DATE_FORMAT(CAST(? AS DATETIME(6)) - INTERVAL ? MICROSECOND, '%Y-%m-%d %H:%i:%s.%f') AS at", [c.at, Math.round(seconds * 1e6)]);
-  const at = normalizeDatetime6((rows as Array<{ at: string }>)[0].at);
-  const rewound = { at, id: '0' };
+/** The cursor `seconds` before `c`, never before the start. */
+async function rewind(db: Knex.Transaction, c: Cursor, seconds: number): Promise<Cursor> {
+  const rewound = { at: await serverStore.datetimeMinus(db, c.at, Math.round(seconds * 1e6)), id: '0' };
   return compareCursors(rewound, START_CURSOR) < 0 ? START_CURSOR : rewound;
 }
 
@@ -29,18 +28,17 @@ export function createBeginRun({ knex, logger, metrics }: ActivityDeps) {
     }
     try {
       const result = await knex.transaction(async (trx): Promise<BeginRunResult> => {
-        const owner = { workflowId: input.workflowId, runId: input.pipelineRunId };
         const watermark = input.dryRun ? await watermarkStore.read(trx) : await watermarkStore.lock(trx);
         const end = await stagingRepository.lastCursor(trx);
         // A repeated attempt of this activity (same pipeline run) finds the watermark already placed: keep it.
-        const placedByThisRun = watermark.workflowId === input.workflowId && watermark.runId === input.pipelineRunId;
+        const placedByThisRun = watermark.workflowId === input.workflowId && watermark.pipelineRunId === input.pipelineRunId;
         let start: Cursor = START_CURSOR;
         if (placedByThisRun) start = watermark.cursor ?? START_CURSOR;
         else if (input.resume && watermark.cursor) {
           start = input.lookbackSeconds > 0 ? await rewind(trx, watermark.cursor, input.lookbackSeconds) : watermark.cursor;
         }
         if (!input.dryRun && !placedByThisRun) {
-          await watermarkStore.set(trx, cursorEquals(start, START_CURSOR) ? null : start, owner);
+          await watermarkStore.set(trx, cursorEquals(start, START_CURSOR) ? null : start, input);
           if (!cursorEquals(start, watermark.cursor ?? START_CURSOR)) logger.info('watermark moved to the run start', { from: watermark.cursor, to: start });
         }
         const rowsToRead = end ? await stagingRepository.countBetween(trx, start, end) : 0;

@@ -1,3 +1,5 @@
+import { serverStore } from '../db/stores/serverStore';
+import { stagingRepository } from '../db/stores/stagingRepository';
 import type { ActivityDeps } from './deps';
 import { classifyAndCount } from './observedFailure';
 
@@ -5,11 +7,8 @@ import { classifyAndCount } from './observedFailure';
 export function createCheckDatabase({ knex, metrics }: ActivityDeps) {
   return async function checkDatabase(): Promise<{ database: string; version: string; stagingRows: number | null }> {
     try {
-      const [rows] = await knex.raw('SELECT DATABASE() AS db, VERSION() AS version');
-      const { db, version } = (rows as Array<{ db: string; version: string }>)[0];
-      const hasStaging = await knex.schema.hasTable('products_staging');
-      const stagingRows = hasStaging ? Number((await knex('products_staging').count<{ n: number }[]>({ n: '*' }))[0].n) : null;
-      return { database: db, version, stagingRows };
+      const { database, version } = await serverStore.identify(knex);
+      return { database, version, stagingRows: await stagingRepository.countAll(knex) };
     } catch (err) {
       throw classifyAndCount(metrics, err);
     }

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, RetryableFailureType } from '../shared/failureTypes';
+import { STAGING_TABLE } from '../db/tables';
 
 export { FailureType, RetryableFailureType };
 
@@ -19,7 +20,7 @@ export function isOutage(err: unknown): boolean {
 }
 
 const NON_RETRYABLE_SQL: Record<string, { type: string; hint: string }> = {
-  ER_NO_SUCH_TABLE: { type: FailureType.SchemaMissing, hint: 'Run `npx product-etl migrate`; products_staging must exist (the DBA owns it).' },
+  ER_NO_SUCH_TABLE: { type: FailureType.SchemaMissing, hint: `Run \`npx product-etl migrate\`; ${STAGING_TABLE} must exist (the DBA owns it).` },
   ER_BAD_FIELD_ERROR: { type: FailureType.SchemaMissing, hint: 'The schema is older than the code: run `npx product-etl migrate`.' },
   ER_TABLEACCESS_DENIED_ERROR: { type: FailureType.AccessDenied, hint: 'Grant the sync user the privileges listed in docs/operations.md.' },
   ER_COLUMNACCESS_DENIED_ERROR: { type: FailureType.AccessDenied, hint: 'Grant the sync user the privileges listed in docs/operations.md.' },

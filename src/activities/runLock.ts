@@ -26,17 +26,17 @@ export function createRunLock({ knex, logger, config, client, metrics }: Activit
     try {
       await knex.transaction(async (trx) => {
         const holder = await runLockStore.lockRow(trx, config.pipeline);
-        const mine = holder && holder.workflowId === input.workflowId && holder.runId === input.pipelineRunId;
+        const mine = holder && holder.workflowId === input.workflowId && holder.pipelineRunId === input.pipelineRunId;
         if (holder && !mine && (await holderIsRunning(holder.workflowId))) {
           throw ApplicationFailure.create({
             type: FailureType.SyncAlreadyRunning,
-            message: `Another ${config.pipeline} sync is active: workflow ${holder.workflowId} (run ${holder.runId}, since ${holder.acquiredAt} UTC). ` +
+            message: `Another ${config.pipeline} sync is active: workflow ${holder.workflowId} (run ${holder.pipelineRunId}, since ${holder.acquiredAt} UTC). ` +
               'Wait for it to finish, or cancel it, then start again.',
             nonRetryable: true,
           });
         }
         if (holder && !mine) logger.warn('taking over a run lock whose holder is no longer running', { holder });
-        if (!mine) await runLockStore.take(trx, config.pipeline, { workflowId: input.workflowId, runId: input.pipelineRunId });
+        if (!mine) await runLockStore.take(trx, config.pipeline, input);
       });
     } catch (err) {
       throw classifyAndCount(metrics, err);
@@ -45,7 +45,7 @@ export function createRunLock({ knex, logger, config, client, metrics }: Activit
 
   async function releaseRunLock(input: AcquireRunLockInput): Promise<boolean> {
     try {
-      return await runLockStore.release(knex, config.pipeline, { workflowId: input.workflowId, runId: input.pipelineRunId });
+      return await runLockStore.release(knex, config.pipeline, input);
     } catch (err) {
       throw classifyAndCount(metrics, err);
     }

@@ -3,6 +3,8 @@ import { createActivities } from '../activities';
 import type { ActivityConfig } from '../activities/deps';
 import { silentLogger } from '../activities/logger';
 import { addCounts, OutcomeCounts, zeroCounts } from '../domain/outcome';
+import type { RunOwner } from '../shared/syncTypes';
+import { PIPELINE_NAME } from '../shared/pipeline';
 
 export interface DirectRunResult {
   batches: number;
@@ -17,15 +19,17 @@ export interface DirectRunResult {
  */
 export async function runBatchesDirectly(
   knex: Knex,
+  /** `runId` is both the pipeline run's and the execution's id: a direct run is one execution, like a workflow's first. */
   opts: { batchSize: number; runId: string; config?: Partial<ActivityConfig> },
 ): Promise<DirectRunResult> {
-  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: 'products', ...opts.config } });
-  const owner = { workflowId: `direct-${opts.runId}`, pipelineRunId: opts.runId };
+  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: PIPELINE_NAME, ...opts.config } });
+  const owner: RunOwner = { workflowId: `direct-${opts.runId}`, pipelineRunId: opts.runId };
+  const temporalRunId = opts.runId;
   const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });
   const result: DirectRunResult = { batches: 0, rowsRead: 0, counts: zeroCounts() };
   if (!plan.end) return result;
   for (let from = plan.start; ; ) {
-    const r = await acts.applyBatch({ ...owner, runId: opts.runId, from, end: plan.end, batchSize: opts.batchSize, dryRun: false });
+    const r = await acts.applyBatch({ ...owner, runId: temporalRunId, from, end: plan.end, batchSize: opts.batchSize, dryRun: false });
     result.batches++;
     result.rowsRead += r.rowsRead;
     result.counts = addCounts(result.counts, r.counts);

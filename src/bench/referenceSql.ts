@@ -8,6 +8,7 @@
  * both accept it), REGEXP with a pattern both regex engines read the same, no '?' so knex sees no placeholder.
  */
 import type { Knex } from 'knex';
+import { PRODUCTS_TABLE, STAGING_TABLE } from '../db/tables';
 
 /**
  * A price the crude cast may take: up to 9 integer digits (so rounding can never overflow DECIMAL(12,2)) and up to 6
@@ -33,7 +34,7 @@ export const REFERENCE_SOURCE_SQL = `SELECT
     NULLIF(TRIM(attributes), '') AS attributes,
     NULLIF(TRIM(tags), '') AS tags,
     src_updated_at
-  FROM products_staging`;
+  FROM ${STAGING_TABLE}`;
 
 /** The rows the reference skips, as a condition on REFERENCE_SOURCE_SQL aliased `s`: unknown status is NULL there. */
 export const REFERENCE_SOURCE_FILTER = "s.brand_code <> '' AND s.sku <> '' AND s.name <> '' AND s.status IS NOT NULL";
@@ -42,9 +43,10 @@ export const REFERENCE_SOURCE_FILTER = "s.brand_code <> '' AND s.sku <> '' AND s
  * True when the incoming row is newer, by (src_updated_at, id), than what the product holds (a legacy product with no
  * source is older than everything). This, not the order the SELECT yields rows in, makes the latest row per key win.
  */
-const INCOMING_IS_NEWER = `(products.src_updated_at IS NULL
-      OR VALUES(src_updated_at) > products.src_updated_at
-      OR (VALUES(src_updated_at) = products.src_updated_at AND VALUES(source_id) > products.source_id))`;
+const P = PRODUCTS_TABLE;
+const INCOMING_IS_NEWER = `(${P}.src_updated_at IS NULL
+      OR VALUES(src_updated_at) > ${P}.src_updated_at
+      OR (VALUES(src_updated_at) = ${P}.src_updated_at AND VALUES(source_id) > ${P}.source_id))`;
 
 const PAYLOAD_COLUMNS = ['name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version'] as const;
 
@@ -57,10 +59,10 @@ const PAYLOAD_COLUMNS = ['name', 'category', 'price', 'status', 'attributes', 't
  * the same statement would still be right.) Putting src_updated_at before source_id would break it.
  */
 const ASSIGNMENTS = [...PAYLOAD_COLUMNS, 'source_id', 'src_updated_at']
-  .map((c) => `products.${c} = IF(${INCOMING_IS_NEWER}, VALUES(${c}), products.${c})`)
+  .map((c) => `${P}.${c} = IF(${INCOMING_IS_NEWER}, VALUES(${c}), ${P}.${c})`)
   .join(',\n  ');
 
-export const REFERENCE_UPSERT_SQL = `INSERT INTO products
+export const REFERENCE_UPSERT_SQL = `INSERT INTO ${PRODUCTS_TABLE}
   (brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at)
 SELECT
   s.brand_code, s.sku, s.name, s.category, s.price, s.status, s.attributes, s.tags,

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
+import { STAGING_TABLE } from './tables';
 
 /**
  * `products_staging` belongs to the DBA: production migrations never create or change it.
  * Dev, test, demo and benchmark tooling create it with exactly the contract's DDL (spec section 2).
  */
-export const PRODUCTS_STAGING_DDL = `CREATE TABLE products_staging (
+export const PRODUCTS_STAGING_DDL = `CREATE TABLE ${STAGING_TABLE} (
   id             BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   brand_code     VARCHAR(32)  NULL,
   sku            VARCHAR(64)  NULL,
@@ -19,7 +20,7 @@ export const PRODUCTS_STAGING_DDL = `CREATE TABLE products_staging (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
 
 export async function createStagingTableIfMissing(knex: Knex): Promise<boolean> {
-  if (await knex.schema.hasTable('products_staging')) return false;
+  if (await knex.schema.hasTable(STAGING_TABLE)) return false;
   await knex.raw(PRODUCTS_STAGING_DDL);
   return true;
 }

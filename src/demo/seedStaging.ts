@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 import { createStagingTableIfMissing } from '../db/stagingDdl';
 import { MAX_STATEMENT_ROWS, insertInChunks } from '../db/stores/chunkedInsert';
 import { DEFAULT_START_AT, GeneratedStagingRow, generateStagingRows } from './stagingGenerator';
+import { STAGING_TABLE } from '../db/tables';
 
 export interface SeedStagingOptions {
   rows: number;
@@ -40,12 +41,12 @@ export async function seedStaging(knex: Knex, opts: SeedStagingOptions): Promise
     keySpace: opts.keySpace,
   });
   await createStagingTableIfMissing(knex);
-  if (opts.truncate === true) await knex.raw('TRUNCATE TABLE products_staging');
+  if (opts.truncate === true) await knex.raw(`TRUNCATE TABLE ${STAGING_TABLE}`);
 
   let inserted = 0;
   let buffer: GeneratedStagingRow[] = [];
   const flush = async (): Promise<void> => {
-    await insertInChunks(buffer, (chunk) => knex('products_staging').insert(chunk));
+    await insertInChunks(buffer, (chunk) => knex(STAGING_TABLE).insert(chunk));
     inserted += buffer.length;
     buffer = [];
   };

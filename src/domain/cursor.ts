@@ -35,6 +35,16 @@ export function formatCursor(c: Cursor | null): string {
   return c && !cursorEquals(c, START_CURSOR) ? `(${c.at}, ${c.id})` : '(start)';
 }
 
+/** The cursor a (DATETIME(6), BIGINT) column pair holds, as the driver returns them (a BIGINT as number or text). */
+export function cursorFromColumns(at: string, id: string | number): Cursor {
+  return { at: normalizeDatetime6(at), id: String(id) };
+}
+
+/** The same for a pair that may be NULL (the watermark before its first batch, a product older than the sync). */
+export function nullableCursorFromColumns(at: string | null, id: string | number | null): Cursor | null {
+  return at !== null && id !== null ? cursorFromColumns(at, id) : null;
+}
+
 /** Pads a DATETIME(6) text that MySQL returned with fewer fractional digits (it never should, but be exact). */
 export function normalizeDatetime6(value: string): string {
   const [date, time = '00:00:00'] = value.split(' ');

@@ -1,35 +1,31 @@
 /** data_version (spec section 4): the fingerprint that decides whether a staging row changes a product. */
 import { createHash } from 'node:crypto';
 import { stableStringify } from './stableJson';
-import type { NormalizedProduct } from './types';
+import { JsonValue, NormalizedProduct, PRODUCT_FIELDS, ProductField } from './types';
 
-/** Exactly the 8 record fields are hashed, so extra runtime properties on `p` can never change the version. */
+/**
+ * Exactly the record's fields are hashed, so extra runtime properties on `p` can never change the version. The
+ * reference the oracle and the tests use; the sync's hot path uses dataVersionFromStableParts.
+ */
 export function computeDataVersion(p: NormalizedProduct): string {
-  const record = {
-    brand_code: p.brand_code,
-    sku: p.sku,
-    name: p.name,
-    category: p.category,
-    price: p.price,
-    status: p.status,
-    attributes: p.attributes,
-    tags: p.tags,
-  };
+  const record: Record<string, JsonValue> = {};
+  for (const f of PRODUCT_FIELDS) record[f] = p[f];
   return createHash('sha256').update(stableStringify(record), 'utf8').digest('hex');
 }
+
+/** The record with its two JSON fields given as their stable JSON text. */
+export type StableParts = Pick<NormalizedProduct, Exclude<ProductField, 'attributes' | 'tags'>> & { attributesJson: string; tagsJson: string };
 
 /** JSON text of a string-or-null field, as stableStringify writes it. */
 const jsonOrNull = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 
 /**
  * The same hash as computeDataVersion, from fields whose attributes and tags are already stable JSON text: the
- * record's keys are written in their sorted order by hand, so each row's JSON documents are serialised once.
- * (test/unit/dataVersion.test.ts checks the two agree.)
+ * record's keys are written in their sorted order by hand, so each row's JSON documents are serialised once and the
+ * hot path builds no intermediate record. (test/unit/stableParts.test.ts checks the two agree, so a field added to
+ * PRODUCT_FIELDS and not here fails it.)
  */
-export function dataVersionFromStableParts(p: {
-  brand_code: string; sku: string; name: string; category: string | null; price: string | null; status: string;
-  attributesJson: string; tagsJson: string;
-}): string {
+export function dataVersionFromStableParts(p: StableParts): string {
   const text =
     `{"attributes":${p.attributesJson},"brand_code":${JSON.stringify(p.brand_code)},"category":${jsonOrNull(p.category)}` +
     `,"name":${JSON.stringify(p.name)},"price":${jsonOrNull(p.price)},"sku":${JSON.stringify(p.sku)}` +

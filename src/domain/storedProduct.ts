@@ -20,7 +20,11 @@ export interface StoredProduct {
   source: Cursor | null;
 }
 
-/** The product a normalised row becomes, with its data_version; attributes and tags are serialised once here. */
+/**
+ * The product a normalised row becomes, with its data_version; attributes and tags are serialised once here. Per row,
+ * so the fields are written out rather than copied in a loop over PRODUCT_FIELDS (test/unit/productFields.test.ts
+ * keeps the two in step).
+ */
 export function toStoredProduct(p: NormalizedProduct, source: Cursor): StoredProduct & { data_version: string } {
   const attributesJson = stableStringify(p.attributes);
   const tagsJson = stableStringify(p.tags);

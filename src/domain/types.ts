@@ -78,7 +78,4 @@ export interface NormalizeSuccess {
 export type NormalizeResult = NormalizeSuccess | NormalizeRejection;
 
 /** The staging fields the normaliser reads (id and src_updated_at are not part of the record). */
-export type RawProductFields = Pick<
-  StagingRow,
-  'brand_code' | 'sku' | 'name' | 'category' | 'price' | 'status' | 'attributes' | 'tags'
->;
+export type RawProductFields = Pick<StagingRow, ProductField>;

@@ -9,7 +9,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OUTCOMES } from '../domain/outcome';
 import type { RunFinalState, RunMode, SyncMetrics } from './metricsApi';
 import type { RejectReason } from '../domain/types';
-import { STAGING_TABLE } from '../db/stores/watermarkStore';
+import { STAGING_TABLE } from '../db/tables';
 import { PIPELINE_NAME } from '../temporal/searchAttributes';
 
 export { noMetrics } from './metricsApi';

@@ -15,4 +15,5 @@ export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; cliType: 'Keyword'
   { name: ETL_MODE.name, cliType: 'Keyword' },
 ];
 
-export const PIPELINE_NAME = 'products';
+/** Re-exported for the CLI and client, which read the attribute's value beside its key. */
+export { PIPELINE_NAME } from '../shared/pipeline';

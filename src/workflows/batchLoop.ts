@@ -7,7 +7,7 @@ import type { ContinuedState, SyncRun } from './runState';
 export interface BatchLoopContext {
   owner: RunOwner;
   /** This execution's run id, which the change log and rejects record. */
-  runId: string;
+  temporalRunId: string;
   continueAsNew(state: ContinuedState): Promise<never>;
 }
 
@@ -15,7 +15,7 @@ export interface BatchLoopContext {
  * Applies batches until the planned end: waits while paused, then one batch (an activity that commits products,
  * change log, rejects and watermark together) and its accounting. A cancel takes effect between batches only.
  */
-export async function runBatches(run: SyncRun, { owner, runId, continueAsNew }: BatchLoopContext): Promise<void> {
+export async function runBatches(run: SyncRun, { owner, temporalRunId, continueAsNew }: BatchLoopContext): Promise<void> {
   while (!run.done) {
     if (run.paused) {
       run.setWaitingWhilePaused(true);
@@ -28,7 +28,7 @@ export async function runBatches(run: SyncRun, { owner, runId, continueAsNew }: 
     }
     if (run.cancelRequested) throw new wf.CancelledFailure('cancelled');
     const next = run.nextBatch();
-    const result = await wf.CancellationScope.nonCancellable(() => batches.applyBatch({ ...owner, runId, ...next }));
+    const result = await wf.CancellationScope.nonCancellable(() => batches.applyBatch({ ...owner, runId: temporalRunId, ...next }));
     run.account(result);
     showDetails(run);
     if (run.cancelRequested) throw new wf.CancelledFailure('cancelled');

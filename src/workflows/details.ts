@@ -1,7 +1,6 @@
 import { formatCursor } from '../domain/cursor';
+import { formatCount as n } from '../shared/format';
 import type { SyncProgress } from './definitions';
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 /** The "current details" the Temporal UI shows on the run's page (Markdown), refreshed after every batch. */
 export function renderDetails(p: SyncProgress): string {

@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
+import { PIPELINE_NAME } from '../shared/pipeline';
 import type { RunOwner } from '../shared/syncTypes';
-import { ETL_MODE, ETL_PIPELINE, PIPELINE_NAME } from '../temporal/searchAttributes';
+import { ETL_MODE, ETL_PIPELINE } from '../temporal/searchAttributes';
 import { control } from './activityProxies';
 import { runBatches } from './batchLoop';
 import type { ProductSyncInput, SyncSummary } from './definitions';
@@ -37,7 +38,7 @@ export async function productSyncWorkflow(input: ProductSyncInput = {}, continue
 
   try {
     if (!run.planned) await planRun(run, owner);
-    await runBatches(run, { owner, runId: info.runId, continueAsNew: (next) => wf.continueAsNew<typeof productSyncWorkflow>(input, next) });
+    await runBatches(run, { owner, temporalRunId: info.runId, continueAsNew: (next) => wf.continueAsNew<typeof productSyncWorkflow>(input, next) });
     await releaseLock();
     run.finish();
     showDetails(run);

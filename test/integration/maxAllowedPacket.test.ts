@@ -128,7 +128,7 @@ describe('statements never exceed max_allowed_packet', () => {
     const bytesOf = (r: StagingInsert, id: string) => {
       const row = { id, brand_code: null, sku: null, name: null, category: null, price: null, status: null, attributes: null, tags: null, ...r } as StagingRow;
       const plan = planBatch(prepareRows([row]), new Map());
-      return changeStatementBytes(plan.changes[0], { workflowId: 'packet-00000000', runId: '00000000-0000-0000-0000-000000000000' });
+      return changeStatementBytes(plan.changes[0], { workflowId: 'packet-00000000', temporalRunId: '00000000-0000-0000-0000-000000000000' });
     };
     /** The largest n whose row still fits, by bisection. */
     const largestFitting = (sku: string, id: string) => {

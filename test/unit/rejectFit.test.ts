@@ -5,7 +5,7 @@ import { rejectTuple, TRUNCATED_KEY } from '../../src/db/stores/rejectStore';
 import { StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
 
 const HEAD_BYTES = 'INSERT INTO product_etl_reject (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES '.length;
-const run = { workflowId: 'wf-1', runId: '00000000-0000-0000-0000-000000000000' };
+const run = { workflowId: 'wf-1', temporalRunId: '00000000-0000-0000-0000-000000000000' };
 
 function entry(attributes: string, extra: Partial<StagingRow> = {}): RejectEntry {
   const raw_row: StagingRow = { id: '7', brand_code: 'B', sku: 'S', name: 'n', category: null, price: '1', status: 'active', attributes, tags: null, src_updated_at: '2026-01-01 00:00:00.000000', ...extra };

@@ -66,14 +66,14 @@ export async function finishRun(ctx: FaultContext, report: ChaosReport, staging:
 
   const final = await retrying(() => checkFinal(ctx.knex, staging, oracle));
   const last = staging.length ? { at: staging[staging.length - 1].src_updated_at, id: staging[staging.length - 1].id } : null;
-  const ledger = await retrying(() => checkLedger(ctx.knex, ctx.main.firstRunId, last, staging.length));
+  const ledger = await retrying(() => checkLedger(ctx.knex, ctx.main.pipelineRunId, last, staging.length));
   report.run.expectedCounts = final.expected.counts;
   const counts: Difference[] = summary && JSON.stringify(summary.counts) !== JSON.stringify(final.expected.counts)
     ? [{ table: 'counts', key: 'summary', detail: `the run reported ${JSON.stringify(summary.counts)}, the oracle says ${JSON.stringify(final.expected.counts)}` }]
     : [];
   const finalDifferences = [...final.differences, ...ledger, ...counts];
 
-  const outcomes = await retrying(() => batchOutcomes(ctx.client, ctx.main.workflowId, ctx.main.firstRunId)).catch(() => new Map<string, BatchOutcome>());
+  const outcomes = await retrying(() => batchOutcomes(ctx.client, ctx.main.workflowId, ctx.main.pipelineRunId)).catch(() => new Map<string, BatchOutcome>());
   for (const inj of report.injections) inj.outcome = outcomeOf(inj, inj.batchFrom ? outcomes.get(cursorKey(inj.batchFrom)) : undefined);
 
   const rows: FaultRow[] = FAULT_KINDS.map((kind) => summarizeRow(kind, requestedOf(kind, report), report.injections.filter((i) => i.kind === kind)));

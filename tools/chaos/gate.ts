@@ -1,13 +1,14 @@
 import { createConnection, Connection } from 'mysql2/promise';
 import type { DatabaseSettings } from '../../src/db/databaseUrl';
 import { sleep, waitFor } from './util';
+import { BATCH_LOG_TABLE, CHANGE_LOG_TABLE, PRODUCTS_TABLE, REJECT_TABLE } from '../../src/db/tables';
 
 /**
  * The tables a batch writes after it has locked the watermark row, in the order it writes them. Holding one of
  * them (LOCK TABLES ... WRITE from a session of the harness's own) parks the next batch at that statement, inside
  * its transaction, with the watermark row locked and everything before that statement written but not committed.
  */
-export const GATE_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_batch_log'] as const;
+export const GATE_TABLES = [PRODUCTS_TABLE, CHANGE_LOG_TABLE, REJECT_TABLE, BATCH_LOG_TABLE] as const;
 export type GateTable = (typeof GATE_TABLES)[number];
 
 export interface ParkedBatch {

@@ -59,7 +59,7 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
   teardown.install();
   const report: ChaosReport = {
     ok: false, problems: [], date: new Date().toISOString(), machine: machineDescription(), options, durationMs: 0,
-    run: { workflowId: '', firstRunId: '', status: 'not started', batches: 0, rowsRead: 0, counts: null, expectedCounts: null },
+    run: { workflowId: '', pipelineRunId: '', status: 'not started', batches: 0, rowsRead: 0, counts: null, expectedCounts: null },
     rows: [], injections: [], workerEvents: [], differences: [], workDir,
   };
   try {
@@ -104,10 +104,10 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
       opening.push(...race.injections);
     } else {
       const handle = await startSync(client, TASK_QUEUE, { batchSize: options.batchSize }, CLI_WORKFLOW_ID);
-      main = { workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId };
+      main = { workflowId: handle.workflowId, pipelineRunId: handle.firstExecutionRunId };
     }
     Object.assign(report.run, main);
-    say(`Run ${main.workflowId} (run ${main.firstRunId}) started; injecting faults.`);
+    say(`Run ${main.workflowId} (run ${main.pipelineRunId}) started; injecting faults.`);
     const observer = new Observer(client, knex);
     const gate = new BatchGate(mariadb.settings());
     teardown.add('batch gate', () => gate.open());

@@ -26,13 +26,14 @@ function decode<T>(payloads: ReadonlyArray<unknown> | null | undefined): T | und
  * the last attempt of an activity is written to history, with the previous attempt's failure: exactly what the
  * harness needs to say how a fault was survived.
  */
-export async function batchOutcomes(client: Client, workflowId: string, firstRunId: string): Promise<Map<string, BatchOutcome>> {
+export async function batchOutcomes(client: Client, workflowId: string, pipelineRunId: string): Promise<Map<string, BatchOutcome>> {
   const out = new Map<string, BatchOutcome>();
-  let runId: string | undefined = firstRunId;
-  for (let hops = 0; runId && hops < 100; hops++) {
-    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  // The chain's first execution has the pipeline run's id; each continue-as-new names the next execution.
+  let temporalRunId: string | undefined = pipelineRunId;
+  for (let hops = 0; temporalRunId && hops < 100; hops++) {
+    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await client.workflow.getHandle(workflowId, temporalRunId).fetchHistory();
     const scheduled = new Map<string, Cursor>();
-    runId = undefined;
+    temporalRunId = undefined;
     for (const e of history.events ?? []) {
       const id = String(e.eventId);
       const s = e.activityTaskScheduledEventAttributes;
@@ -51,7 +52,7 @@ export async function batchOutcomes(client: Client, workflowId: string, firstRun
         if (o) o.alreadyCommitted = result?.alreadyCommitted;
       }
       const next: string | null | undefined = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
-      if (next) runId = next;
+      if (next) temporalRunId = next;
     }
   }
   return out;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, cursorEquals, formatCursor, normalizeDatetime6, START_CURSOR } from '../../src/domain/cursor';
+import { compareCursors, Cursor, cursorEquals, cursorFromColumns, formatCursor, START_CURSOR } from '../../src/domain/cursor';
 import type { Difference } from './verify';
+import { BATCH_LOG_TABLE } from '../../src/db/tables';
 
 interface LedgerRow {
   from: Cursor;
@@ -14,14 +15,14 @@ interface LedgerRow {
  * repeated attempt that applied a batch a second time, or a batch skipped over, shows up here by cursor.
  */
 export async function checkLedger(knex: Knex, pipelineRunId: string, end: Cursor | null, stagingRows: number): Promise<Difference[]> {
-  const raw = (await knex('etl_batch_log').where({ run_id: pipelineRunId }).select('from_at', 'from_id', 'to_at', 'to_id', 'rows_read')) as Array<{
+  const raw = (await knex(BATCH_LOG_TABLE).where({ run_id: pipelineRunId }).select('from_at', 'from_id', 'to_at', 'to_id', 'rows_read')) as Array<{
     from_at: string; from_id: string | number; to_at: string; to_id: string | number; rows_read: number;
   }>;
   const rows: LedgerRow[] = raw
-    .map((r) => ({ from: { at: normalizeDatetime6(r.from_at), id: String(r.from_id) }, to: { at: normalizeDatetime6(r.to_at), id: String(r.to_id) }, rowsRead: Number(r.rows_read) }))
+    .map((r) => ({ from: cursorFromColumns(r.from_at, r.from_id), to: cursorFromColumns(r.to_at, r.to_id), rowsRead: Number(r.rows_read) }))
     .sort((a, b) => compareCursors(a.from, b.from));
   const out: Difference[] = [];
-  const diff = (key: string, detail: string) => out.push({ table: 'etl_batch_log', key, detail });
+  const diff = (key: string, detail: string) => out.push({ table: BATCH_LOG_TABLE, key, detail });
   let at = START_CURSOR;
   for (const r of rows) {
     if (!cursorEquals(r.from, at)) diff(formatCursor(r.from), `batch starts at ${formatCursor(r.from)} but the previous one ended at ${formatCursor(at)}`);

@@ -1,6 +1,7 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
+import { Cursor, nullableCursorFromColumns } from '../../src/domain/cursor';
+import { BATCH_LOG_TABLE, WATERMARK_TABLE } from '../../src/db/tables';
 
 /** The applyBatch attempt Temporal currently has out, as `describe()` (what the UI shows) reports it. */
 export interface PendingBatch {
@@ -17,8 +18,8 @@ const STARTED = 2;
 export class Observer {
   constructor(private readonly client: Client, private readonly knex: Knex) {}
 
-  async status(workflowId: string, runId?: string): Promise<WorkflowExecutionStatusName> {
-    return (await this.client.workflow.getHandle(workflowId, runId).describe()).status.name;
+  async status(workflowId: string, temporalRunId?: string): Promise<WorkflowExecutionStatusName> {
+    return (await this.client.workflow.getHandle(workflowId, temporalRunId).describe()).status.name;
   }
 
   async pendingBatch(workflowId: string): Promise<PendingBatch | undefined> {
@@ -30,18 +31,18 @@ export class Observer {
 
   /** Committed batches so far (all runs): the harness's measure of progress. */
   async committedBatches(): Promise<number> {
-    const [[row]] = (await this.knex.raw('SELECT COUNT(*) AS n FROM etl_batch_log')) as [[{ n: string | number }]];
+    const [[row]] = (await this.knex.raw(`SELECT COUNT(*) AS n FROM ${BATCH_LOG_TABLE}`)) as [[{ n: string | number }]];
     return Number(row.n);
   }
 
   async watermark(): Promise<Cursor | null> {
-    const r = (await this.knex('etl_watermark').select('last_processed_at', 'last_processed_id').first()) as { last_processed_at: string | null; last_processed_id: string | null } | undefined;
-    return r?.last_processed_at && r.last_processed_id !== null ? { at: normalizeDatetime6(r.last_processed_at), id: String(r.last_processed_id) } : null;
+    const r = (await this.knex(WATERMARK_TABLE).select('last_processed_at', 'last_processed_id').first()) as { last_processed_at: string | null; last_processed_id: string | null } | undefined;
+    return r ? nullableCursorFromColumns(r.last_processed_at, r.last_processed_id) : null;
   }
 
   /** Whether a batch that started at `from` has committed (the ledger row is written in the batch's transaction). */
   async batchCommitted(from: Cursor): Promise<boolean> {
-    const r = await this.knex('etl_batch_log').where({ from_at: from.at, from_id: from.id }).first();
+    const r = await this.knex(BATCH_LOG_TABLE).where({ from_at: from.at, from_id: from.id }).first();
     return r !== undefined;
   }
 

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import type { OutcomeCounts } from '../../src/domain/outcome';
+import { formatCount } from '../../src/shared/format';
 import type { FaultKind, Injection } from './faults/context';
 import type { ChaosOptions } from './options';
 import { seconds } from './util';
@@ -22,7 +23,7 @@ export interface ChaosReport {
   machine: string;
   options: ChaosOptions;
   durationMs: number;
-  run: { workflowId: string; firstRunId: string; status: string; batches: number; rowsRead: number; counts: OutcomeCounts | null; expectedCounts: OutcomeCounts | null };
+  run: { workflowId: string; pipelineRunId: string; status: string; batches: number; rowsRead: number; counts: OutcomeCounts | null; expectedCounts: OutcomeCounts | null };
   rows: FaultRow[];
   injections: Injection[];
   workerEvents: WorkerEvent[];
@@ -77,7 +78,7 @@ export function summarizeRow(kind: FaultKind, requested: number, injections: Inj
 export function formatReport(r: ChaosReport): string {
   const o = r.options;
   const lines = [
-    `Chaos run ${r.date} · ${r.machine} · ${o.rows.toLocaleString('en-US')} rows, batch size ${o.batchSize}, ${o.workers} workers, seed ${o.seed} · ${seconds(r.durationMs)}`,
+    `Chaos run ${r.date} · ${r.machine} · ${formatCount(o.rows)} rows, batch size ${o.batchSize}, ${o.workers} workers, seed ${o.seed} · ${seconds(r.durationMs)}`,
     `Run ${r.run.workflowId}: ${r.run.status}, ${r.run.batches} batches, ${r.run.rowsRead} rows read` +
       (r.run.counts ? ` (inserted ${r.run.counts.inserted}, updated ${r.run.counts.updated}, unchanged ${r.run.counts.unchanged}, stale ${r.run.counts.stale}, rejected ${r.run.counts.rejected})` : ''),
     '',

@@ -4,9 +4,10 @@
  * together, so any consistent read must match a prefix exactly) and at the end (against all rows).
  */
 import type { Knex } from 'knex';
-import { compareCursors, Cursor, normalizeDatetime6 } from '../../src/domain/cursor';
-import type { StagingRow } from '../../src/domain/types';
+import { compareCursors, Cursor, normalizeDatetime6, nullableCursorFromColumns } from '../../src/domain/cursor';
+import { PRODUCT_FIELDS, StagingRow } from '../../src/domain/types';
 import type { ExpectedChange, ExpectedProduct, ExpectedReject, ExpectedState, Oracle } from '../oracle/oracle';
+import { BATCH_LOG_TABLE, CHANGE_LOG_TABLE, PRODUCTS_TABLE, REJECT_TABLE, STAGING_TABLE, WATERMARK_TABLE } from '../../src/db/tables';
 
 export interface TableSnapshot {
   watermark: Cursor | null;
@@ -16,28 +17,29 @@ export interface TableSnapshot {
 }
 
 export interface Difference {
-  table: 'products' | 'product_change_log' | 'product_etl_reject' | 'etl_watermark' | 'counts' | 'etl_batch_log';
+  table: typeof PRODUCTS_TABLE | typeof CHANGE_LOG_TABLE | typeof REJECT_TABLE | typeof WATERMARK_TABLE | typeof BATCH_LOG_TABLE | 'counts';
   key: string;
   detail: string;
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-const PRODUCT_FIELDS = ['brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
+/** The products columns the check compares: the record and where it came from. */
+const PRODUCT_COLUMNS = [...PRODUCT_FIELDS, 'data_version', 'source_id', 'src_updated_at'] as const;
 
 export async function readStagingRows(knex: Knex): Promise<StagingRow[]> {
-  const rows = (await knex('products_staging').select('*').orderBy(['src_updated_at', 'id'])) as StagingRow[];
+  const rows = (await knex(STAGING_TABLE).select('*').orderBy(['src_updated_at', 'id'])) as StagingRow[];
   return rows.map((r) => ({ ...r, id: String(r.id), src_updated_at: normalizeDatetime6(r.src_updated_at) }));
 }
 
 /** Every table the check needs, read in one REPEATABLE READ transaction: one consistent point in time. */
 export async function snapshotTables(knex: Knex): Promise<TableSnapshot> {
   return knex.transaction(async (trx) => {
-    const wm = (await trx('etl_watermark').select('last_processed_at', 'last_processed_id').first()) as { last_processed_at: string | null; last_processed_id: string | null } | undefined;
-    const products = (await trx('products').select(...PRODUCT_FIELDS)) as Array<Record<(typeof PRODUCT_FIELDS)[number], unknown>>;
-    const changes = (await trx('product_change_log').select('staging_id', 'change_type', 'brand_code', 'sku', 'changed_fields', 'new_data_version')) as Array<Record<string, unknown>>;
-    const rejects = (await trx('product_etl_reject').select('staging_id', 'reason_code')) as Array<Record<string, unknown>>;
+    const wm = (await trx(WATERMARK_TABLE).select('last_processed_at', 'last_processed_id').first()) as { last_processed_at: string | null; last_processed_id: string | null } | undefined;
+    const products = (await trx(PRODUCTS_TABLE).select(...PRODUCT_COLUMNS)) as Array<Record<(typeof PRODUCT_COLUMNS)[number], unknown>>;
+    const changes = (await trx(CHANGE_LOG_TABLE).select('staging_id', 'change_type', 'brand_code', 'sku', 'changed_fields', 'new_data_version')) as Array<Record<string, unknown>>;
+    const rejects = (await trx(REJECT_TABLE).select('staging_id', 'reason_code')) as Array<Record<string, unknown>>;
     return {
-      watermark: wm?.last_processed_at && wm.last_processed_id !== null ? { at: normalizeDatetime6(wm.last_processed_at), id: String(wm.last_processed_id) } : null,
+      watermark: wm ? nullableCursorFromColumns(wm.last_processed_at, wm.last_processed_id) : null,
       products: products.map((p) => ({
         brand_code: String(p.brand_code), sku: String(p.sku), name: String(p.name),
         category: p.category === null ? null : String(p.category), price: p.price === null ? null : String(p.price), status: String(p.status),
@@ -80,15 +82,15 @@ function compareKeyed<T>(table: Difference['table'], expected: readonly T[], act
 
 /** Products keyed by (brand_code, sku); change log and rejects keyed by staging id. Field order fixed for equality. */
 export function compareState(expected: ExpectedState, actual: TableSnapshot): Difference[] {
-  const product = (p: ExpectedProduct): ExpectedProduct => Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, p[f]])) as unknown as ExpectedProduct;
+  const product = (p: ExpectedProduct): ExpectedProduct => Object.fromEntries(PRODUCT_COLUMNS.map((f) => [f, p[f]])) as unknown as ExpectedProduct;
   const change = (c: ExpectedChange): ExpectedChange => ({
     staging_id: c.staging_id, change_type: c.change_type, brand_code: c.brand_code, sku: c.sku, changed_fields: [...c.changed_fields], new_data_version: c.new_data_version,
   });
   const reject = (r: ExpectedReject): ExpectedReject => ({ staging_id: r.staging_id, reason_code: r.reason_code });
   return [
-    ...compareKeyed('products', expected.products.map(product), actual.products.map(product), (p) => JSON.stringify([p.brand_code, p.sku])),
-    ...compareKeyed('product_change_log', expected.changes.map(change), actual.changes.map(change), (c) => c.staging_id),
-    ...compareKeyed('product_etl_reject', expected.rejects.map(reject), actual.rejects.map(reject), (r) => r.staging_id),
+    ...compareKeyed(PRODUCTS_TABLE, expected.products.map(product), actual.products.map(product), (p) => JSON.stringify([p.brand_code, p.sku])),
+    ...compareKeyed(CHANGE_LOG_TABLE, expected.changes.map(change), actual.changes.map(change), (c) => c.staging_id),
+    ...compareKeyed(REJECT_TABLE, expected.rejects.map(reject), actual.rejects.map(reject), (r) => r.staging_id),
   ];
 }
 
@@ -105,7 +107,7 @@ export async function checkFinal(knex: Knex, staging: readonly StagingRow[], ora
   const differences = compareState(expected, actual);
   const last = staging.length ? { at: staging[staging.length - 1].src_updated_at, id: staging[staging.length - 1].id } : null;
   if (JSON.stringify(actual.watermark) !== JSON.stringify(last)) {
-    differences.push({ table: 'etl_watermark', key: 'products_staging', detail: `expected ${JSON.stringify(last)}, found ${JSON.stringify(actual.watermark)}` });
+    differences.push({ table: WATERMARK_TABLE, key: STAGING_TABLE, detail: `expected ${JSON.stringify(last)}, found ${JSON.stringify(actual.watermark)}` });
   }
   return { expected, differences };
 }

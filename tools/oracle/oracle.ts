@@ -7,7 +7,7 @@
 import { computeDataVersion } from '../../src/domain/dataVersion';
 import { normalizeProduct } from '../../src/domain/normalizer';
 import { stableStringify } from '../../src/domain/stableJson';
-import type { StagingRow } from '../../src/domain/types';
+import { PRODUCT_FIELDS, ProductField, StagingRow } from '../../src/domain/types';
 
 export interface ExpectedProduct {
   brand_code: string; sku: string; name: string; category: string | null; price: string | null; status: string;
@@ -28,7 +28,7 @@ export interface ExpectedState {
 export type Oracle = (rows: StagingRow[]) => ExpectedState;
 
 /** The record fields, sorted: the order `changed_fields` lists them in. */
-const FIELDS = ['attributes', 'brand_code', 'category', 'name', 'price', 'sku', 'status', 'tags'] as const;
+const FIELDS: readonly ProductField[] = [...PRODUCT_FIELDS].sort();
 
 /** (src_updated_at, id) order; ids compared as numbers of any size. */
 function byCursor(a: StagingRow, b: StagingRow): number {

@@ -1,3 +1,5 @@
+import { BATCH_LOG_TABLE, CHANGE_LOG_TABLE, PRODUCTS_TABLE, REJECT_TABLE, RUN_LOCK_TABLE, WATERMARK_TABLE } from '../../db/tables';
+import { formatCount } from '../../shared/format';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared/batchSize';
 import { cpus, totalmem } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
@@ -16,7 +18,7 @@ import { followToSummary } from '../follow';
 import { print, say } from '../output';
 import { withInProcessWorker } from '../withWorker';
 
-const TARGET_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
+const TARGET_TABLES = [PRODUCTS_TABLE, CHANGE_LOG_TABLE, REJECT_TABLE, WATERMARK_TABLE, BATCH_LOG_TABLE, RUN_LOCK_TABLE];
 
 async function truncateTargets(knex: Knex): Promise<void> {
   for (const t of TARGET_TABLES) await knex.raw(`TRUNCATE TABLE ${t}`);
@@ -24,7 +26,7 @@ async function truncateTargets(knex: Knex): Promise<void> {
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = formatCount;
 
 const define = (program: Command) =>
   program

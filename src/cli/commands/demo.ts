@@ -1,3 +1,5 @@
+import { formatCount } from '../../shared/format';
+import { STAGING_TABLE } from '../../db/tables';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared/batchSize';
 import { Command } from '@commander-js/extra-typings';
 import { SyncClient } from '../../client';
@@ -44,9 +46,9 @@ async function demo({ rows, limit: batchSize }: OptionsOf<typeof define>): Promi
   try {
     const applied = await migrateLatest(knex);
     say(applied.length ? `applied ${applied.length} migration(s) to ${describeDatabase(db)}` : `${describeDatabase(db)} is up to date`);
-    const hasRows = (await knex.schema.hasTable('products_staging')) && (await knex('products_staging').first('id')) !== undefined;
+    const hasRows = (await knex.schema.hasTable(STAGING_TABLE)) && (await knex(STAGING_TABLE).first('id')) !== undefined;
     if (!hasRows) {
-      say(`== Demo data: ${rows.toLocaleString('en-US')} messy staging rows`);
+      say(`== Demo data: ${formatCount(rows)} messy staging rows`);
       await seedStaging(knex, { rows });
     } else {
       say('== products_staging already has rows: syncing what is there');

@@ -1,3 +1,4 @@
+import { formatCount } from '../../shared/format';
 import { Command } from '@commander-js/extra-typings';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
@@ -28,7 +29,7 @@ async function seedDemo(o: OptionsOf<typeof define>): Promise<number> {
   const { knex } = await openDatabase(settings);
   try {
     const r = await seedStaging(knex, { rows: o.rows, seed: o.seed, truncate: o.truncate === true });
-    print(`Inserted ${r.inserted.toLocaleString('en-US')} staging rows into ${describeDatabase(settings)} in ${(r.elapsedMs / 1000).toFixed(1)}s`);
+    print(`Inserted ${formatCount(r.inserted)} staging rows into ${describeDatabase(settings)} in ${(r.elapsedMs / 1000).toFixed(1)}s`);
     return 0;
   } finally {
     await knex.destroy();

@@ -1,3 +1,4 @@
+import { formatCount } from '../../shared/format';
 import { Command } from '@commander-js/extra-typings';
 import { ConfigError } from '../../errors';
 import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
@@ -23,7 +24,7 @@ async function setBatchSize(typed: string, o: OptionsOf<typeof define>): Promise
   if (text === '' || !Number.isFinite(size)) throw new ConfigError(`batch size must be a number (got "${typed}")`, 'Usage: product-etl set-batch-size N [--workflow-id ID]');
   return withSyncClient(async (client) => {
     const { run, previous } = await client.setBatchSize(size, { workflowId: o.workflowId });
-    print(`Batch size of ${run.description.workflowId}: ${previous.toLocaleString('en-US')} -> ${size.toLocaleString('en-US')}, from its next batch.`);
+    print(`Batch size of ${run.description.workflowId}: ${formatCount(previous)} -> ${formatCount(size)}, from its next batch.`);
     return 0;
   });
 }

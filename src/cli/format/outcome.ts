@@ -1,9 +1,10 @@
+import { formatCount } from '../../shared/format';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { RunOutcome } from '../../client';
 import { formatProgress } from './progress';
 import { formatSummary } from './summary';
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 export function describeLine(d: WorkflowExecutionDescription): string {
   const closed = d.closeTime ? ` · closed ${d.closeTime.toISOString()}` : '';

@@ -1,8 +1,9 @@
+import { formatCount } from '../../shared/format';
 import { formatCursor } from '../../domain/cursor';
 import type { SyncProgress } from '../../workflows/definitions';
 import { renderDetails } from '../../workflows/details';
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 export const BAR_WIDTH = 20;
 
 /** How far the run is, from 0 to 1: rows read of the rows it had to read when it started. */

@@ -1,7 +1,8 @@
+import { formatCount } from '../../shared/format';
 import { formatCursor } from '../../domain/cursor';
 import type { SyncSummary } from '../../workflows/definitions';
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 export function formatSummary(s: SyncSummary): string {
   const c = s.counts;

@@ -1,7 +1,8 @@
 import { Model } from 'objection';
+import { BATCH_LOG_TABLE } from '../tables';
 
 export class EtlBatchLogModel extends Model {
-  static tableName = 'etl_batch_log';
+  static tableName = BATCH_LOG_TABLE;
   id!: string;
   table_name!: string;
   workflow_id!: string;

@@ -1,7 +1,8 @@
 import { Model } from 'objection';
+import { RUN_LOCK_TABLE } from '../tables';
 
 export class EtlRunLockModel extends Model {
-  static tableName = 'etl_run_lock';
+  static tableName = RUN_LOCK_TABLE;
   static idColumn = 'pipeline';
   pipeline!: string;
   workflow_id!: string;

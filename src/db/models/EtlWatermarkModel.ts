@@ -1,7 +1,8 @@
 import { Model } from 'objection';
+import { WATERMARK_TABLE } from '../tables';
 
 export class EtlWatermarkModel extends Model {
-  static tableName = 'etl_watermark';
+  static tableName = WATERMARK_TABLE;
   id!: number;
   table_name!: string;
   last_processed_at!: string | null;

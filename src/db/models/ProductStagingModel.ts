@@ -1,5 +1,6 @@
 import { Model } from 'objection';
 import type { StagingRow } from '../../domain/types';
+import { STAGING_TABLE } from '../tables';
 
 export class ReadOnlyTableError extends Error {
   constructor(table: string) {
@@ -13,7 +14,7 @@ export class ReadOnlyTableError extends Error {
  * before any SQL is sent. (The database grants enforce the same for raw SQL; see docs/operations.md.)
  */
 export class ProductStagingModel extends Model implements StagingRow {
-  static tableName = 'products_staging';
+  static tableName = STAGING_TABLE;
   id!: string;
   brand_code!: string | null;
   sku!: string | null;

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
+import { Cursor, cursorFromColumns } from '../../domain/cursor';
 import type { OutcomeCounts } from '../../domain/outcome';
 import { EtlBatchLogModel } from '../models';
-import { STAGING_TABLE } from './watermarkStore';
+import { STAGING_TABLE } from '../tables';
+import type { RunOwner } from '../../shared/syncTypes';
 
 export interface CommittedBatch {
   from: Cursor;
@@ -14,11 +15,11 @@ export interface CommittedBatch {
 
 /** The ledger of committed batches: what a repeated attempt returns instead of applying the batch again. */
 export const batchLogStore = {
-  async record(trx: Knex.Transaction, owner: { workflowId: string; runId: string }, b: CommittedBatch): Promise<void> {
+  async record(trx: Knex.Transaction, owner: RunOwner, b: CommittedBatch): Promise<void> {
     await EtlBatchLogModel.query(trx).insert({
       table_name: STAGING_TABLE,
       workflow_id: owner.workflowId,
-      run_id: owner.runId,
+      run_id: owner.pipelineRunId,
       from_at: b.from.at,
       from_id: b.from.id,
       to_at: b.to.at,
@@ -29,12 +30,12 @@ export const batchLogStore = {
     });
   },
 
-  async find(db: Knex | Knex.Transaction, runId: string, from: Cursor): Promise<CommittedBatch | undefined> {
-    const r = await EtlBatchLogModel.query(db).where({ run_id: runId, from_at: from.at, from_id: from.id }).first();
+  async find(db: Knex | Knex.Transaction, pipelineRunId: string, from: Cursor): Promise<CommittedBatch | undefined> {
+    const r = await EtlBatchLogModel.query(db).where({ run_id: pipelineRunId, from_at: from.at, from_id: from.id }).first();
     if (!r) return undefined;
     return {
-      from: { at: normalizeDatetime6(r.from_at), id: String(r.from_id) },
-      to: { at: normalizeDatetime6(r.to_at), id: String(r.to_id) },
+      from: cursorFromColumns(r.from_at, r.from_id),
+      to: cursorFromColumns(r.to_at, r.to_id),
       rowsRead: r.rows_read,
       counts: { inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, stale: r.stale, rejected: r.rejected },
       elapsedMs: r.elapsed_ms,

@@ -3,14 +3,16 @@ import type { ChangeEntry } from '../../domain/applyPlan';
 import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { MAX_STATEMENT_BYTES, multiRowStatements } from '../sql/multiRowInsert';
+import { CHANGE_LOG_TABLE } from '../tables';
 
+/** The Temporal execution that writes the rows (not the pipeline run: that is RunOwner's pipelineRunId). */
 export interface RunIdentity {
   workflowId: string;
-  runId: string;
+  temporalRunId: string;
 }
 
 const HEAD =
-  'INSERT INTO product_change_log (product_id, brand_code, sku, change_type, changed_fields, `before`, `after`, ' +
+  `INSERT INTO ${CHANGE_LOG_TABLE} (product_id, brand_code, sku, change_type, changed_fields, \`before\`, \`after\`, ` +
   'old_data_version, new_data_version, staging_id, src_updated_at, workflow_id, run_id) VALUES ';
 
 /** A batch's change-log rows rendered as SQL except for the product ids, which the products upsert yields. */
@@ -20,9 +22,12 @@ export interface RenderedChanges {
   tails: string[];
 }
 
-/** The run's two literals and the closing parenthesis, shared by every row of a batch. */
-function runTail(run: RunIdentity): string {
-  return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.runId) + ')';
+/**
+ * The run's two literals and the closing parenthesis, shared by every row of a batch: the change log's and the
+ * rejects' tuples both end with (workflow_id, run_id).
+ */
+export function runTail(run: RunIdentity): string {
+  return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.temporalRunId) + ')';
 }
 
 /** Everything of the entry's tuple after `(product_id`. */

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import type { ExistingProduct, ProductWrite } from '../../domain/applyPlan';
-import { normalizeDatetime6 } from '../../domain/cursor';
+import { nullableCursorFromColumns } from '../../domain/cursor';
 import { productKey, StoredProduct } from '../../domain/storedProduct';
+import { PRODUCT_FIELDS } from '../../domain/types';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { MAX_STATEMENT_BYTES, multiRowStatements, utf8Bytes } from '../sql/multiRowInsert';
 import { select, send } from '../sql/execute';
+import { PRODUCTS_TABLE } from '../tables';
 
 export interface ProductKey {
   brand_code: string;
@@ -12,13 +14,14 @@ export interface ProductKey {
 }
 
 /** A `products` row as mysql2 returns it: the stored fields, with the source as two columns and BIGINTs as text. */
-interface ProductRow extends Omit<StoredProduct, 'source'> {
+export interface ProductRow extends Omit<StoredProduct, 'source'> {
   id: string | number;
   source_id: string | number | null;
   src_updated_at: string | null;
 }
 
-function toExisting(r: ProductRow): ExistingProduct {
+/** Per row, so written out field by field (test/unit/productFields.test.ts keeps it in step with PRODUCT_FIELDS). */
+export function toExisting(r: ProductRow): ExistingProduct {
   return {
     id: String(r.id),
     brand_code: r.brand_code,
@@ -30,7 +33,7 @@ function toExisting(r: ProductRow): ExistingProduct {
     attributes: r.attributes,
     tags: r.tags,
     data_version: r.data_version,
-    source: r.source_id !== null && r.src_updated_at !== null ? { at: normalizeDatetime6(r.src_updated_at), id: String(r.source_id) } : null,
+    source: nullableCursorFromColumns(r.src_updated_at, r.source_id),
   };
 }
 
@@ -39,14 +42,21 @@ const KEY_CHUNK = 1000;
 
 const keyTuple = (k: ProductKey) => `(${stringLiteral(k.brand_code)},${stringLiteral(k.sku)})`;
 
-const READ_COLUMNS = 'id, brand_code, sku, name, category, price, status, attributes, tags, data_version, source_id, src_updated_at';
+/** The columns a product has beside the record's fields. */
+const TRACKING = ['data_version', 'source_id', 'src_updated_at'] as const;
 
-const PAYLOAD = ['name', 'category', 'price', 'status', 'attributes', 'tags', 'data_version', 'source_id', 'src_updated_at'] as const;
-export const INSERT_HEAD = `INSERT INTO products (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
-export const UPDATE_HEAD = `INSERT INTO products (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+const READ_COLUMNS = ['id', ...PRODUCT_FIELDS, ...TRACKING].join(', ');
+
+/** Every column written after the key, in the order payloadLiterals renders them. */
+export const PAYLOAD: readonly string[] = [...PRODUCT_FIELDS.filter((f) => f !== 'brand_code' && f !== 'sku'), ...TRACKING];
+export const INSERT_HEAD = `INSERT INTO ${PRODUCTS_TABLE} (brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
+export const UPDATE_HEAD = `INSERT INTO ${PRODUCTS_TABLE} (id, brand_code, sku, ${PAYLOAD.join(', ')}) VALUES `;
 export const UPDATE_TAIL = ` ON DUPLICATE KEY UPDATE ${PAYLOAD.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
 
-/** The product's columns after the key, as SQL literals, comma-led. */
+/**
+ * The product's columns after the key, as SQL literals, comma-led, in PAYLOAD's order. Per row, so written out
+ * field by field (test/unit/productFields.test.ts checks it against PAYLOAD).
+ */
 function payloadLiterals(p: StoredProduct): string {
   return (
     ',' + stringLiteral(p.name) +
@@ -121,8 +131,8 @@ export const productStore = {
     // Every statement's promise is joined at once: one left waiting unobserved while an earlier one fails would be
     // an unhandled rejection, which ends the worker process.
     const [, results] = await Promise.all([
-      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, 'A products row').map((sql) => send(trx, sql))),
-      Promise.all(multiRowStatements(INSERT_HEAD, inserts, '', limit, 'A products row').map((sql) => send(trx, sql))),
+      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, `A ${PRODUCTS_TABLE} row`).map((sql) => send(trx, sql))),
+      Promise.all(multiRowStatements(INSERT_HEAD, inserts, '', limit, `A ${PRODUCTS_TABLE} row`).map((sql) => send(trx, sql))),
     ]);
     if (!ids.consecutive) {
       for (const [key, id] of await readIds(trx, inserted, limit)) known.set(key, id);
@@ -150,7 +160,7 @@ async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[], limit
 
 /** The products with the given keys: one statement per 1000 keys, or fewer when the connection's limit is small. */
 async function selectByKeys<T>(db: Knex | Knex.Transaction, columns: string, keys: readonly ProductKey[], limit: number): Promise<T[]> {
-  const head = `SELECT ${columns} FROM products WHERE (brand_code, sku) IN (`;
+  const head = `SELECT ${columns} FROM ${PRODUCTS_TABLE} WHERE (brand_code, sku) IN (`;
   const budget = Math.min(MAX_STATEMENT_BYTES, limit) - head.length - 1;
   const found: T[] = [];
   let chunk: string[] = [];

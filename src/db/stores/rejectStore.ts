@@ -5,9 +5,10 @@ import type { StagingRow } from '../../domain/types';
 import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { fitsAlone, MAX_STATEMENT_BYTES, multiRowStatements, StatementTooLargeError } from '../sql/multiRowInsert';
-import type { RunIdentity } from './changeLogStore';
+import { RunIdentity, runTail } from './changeLogStore';
+import { REJECT_TABLE } from '../tables';
 
-const HEAD = 'INSERT INTO product_etl_reject (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES ';
+const HEAD = `INSERT INTO ${REJECT_TABLE} (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES `;
 
 /** The key under which a cut raw row says what was cut: each cut field's full size and SHA-256 (docs/operations.md). */
 export const TRUNCATED_KEY = '_truncated';
@@ -112,7 +113,7 @@ function truncatedRawRow(row: StagingRow, fields: readonly string[], n: number, 
  * max_allowed_packet.
  */
 export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): string {
-  const runLiterals = ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.runId) + ')';
+  const runLiterals = runTail(run);
   // JSON.stringify, not stable JSON: the raw row is kept as read, key order of the table.
   const whole = tuple(r, r.message, JSON.stringify(r.raw_row), runLiterals);
   if (fits(whole, limit)) return whole;

@@ -1,7 +1,9 @@
 import type { BatchPlan, PreparedRow, RowTooLarge } from '../../domain/applyPlan';
+import type { StoredProduct } from '../../domain/storedProduct';
 import { PRODUCT_FIELDS, ProductField } from '../../domain/types';
 import { changeStatementBytes, RunIdentity } from './changeLogStore';
 import { productStatementBytes } from './productStore';
+import { CHANGE_LOG_TABLE, PRODUCTS_TABLE } from '../tables';
 
 /**
  * Finds the rows of a plan whose own writes cannot be sent in one statement on this connection (spec addendum in
@@ -18,22 +20,29 @@ const BOUND_FIXED = 2_000;
 
 const len = (s: string | null | undefined) => (s ? s.length : 0);
 
+/** The UTF-16 length of the record's fields as stored: an index loop, so nothing is allocated per write. */
+function recordChars(p: StoredProduct): number {
+  let chars = 0;
+  for (let i = 0; i < PRODUCT_FIELDS.length; i++) chars += len(p[PRODUCT_FIELDS[i]]);
+  return chars;
+}
+
 export function oversizedRows(plan: BatchPlan, prepared: readonly PreparedRow[], run: RunIdentity, limit: number): Map<string, RowTooLarge> {
   const over = new Map<string, { table: string; bytes: number }>();
-  const runChars = run.workflowId.length + run.runId.length;
+  const runChars = run.workflowId.length + run.temporalRunId.length;
   for (const w of plan.writes.values()) {
     const p = w.product;
-    const chars = len(p.brand_code) + len(p.sku) + len(p.name) + len(p.category) + len(p.price) + len(p.status) + len(p.attributes) + len(p.tags);
+    const chars = recordChars(p);
     if (BOUND_FIXED + chars * BOUND_PER_CHAR <= limit || !p.source) continue;
     const bytes = productStatementBytes(w);
-    if (bytes > limit) over.set(p.source.id, { table: 'products', bytes });
+    if (bytes > limit) over.set(p.source.id, { table: PRODUCTS_TABLE, bytes });
   }
   for (const c of plan.changes) {
     if (over.has(c.staging_id)) continue;
     const chars = len(c.brand_code) + len(c.sku) + len(c.before) + len(c.after) + runChars + 200;
     if (BOUND_FIXED + chars * BOUND_PER_CHAR <= limit) continue;
     const bytes = changeStatementBytes(c, run);
-    if (bytes > limit) over.set(c.staging_id, { table: 'product_change_log', bytes });
+    if (bytes > limit) over.set(c.staging_id, { table: CHANGE_LOG_TABLE, bytes });
   }
   const result = new Map<string, RowTooLarge>();
   if (over.size === 0) return result;

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
-import type { StagingRow } from '../../domain/types';
+import { Cursor, cursorFromColumns, normalizeDatetime6 } from '../../domain/cursor';
+import { PRODUCT_FIELDS, StagingRow } from '../../domain/types';
 import { ProductStagingModel } from '../models';
+import { STAGING_TABLE } from '../tables';
 
-const COLUMNS = ['id', 'brand_code', 'sku', 'name', 'category', 'price', 'status', 'attributes', 'tags', 'src_updated_at'] as const;
+const COLUMNS = ['id', ...PRODUCT_FIELDS, 'src_updated_at'];
 
 /**
  * Keyset pagination over `products_staging` on idx_src_updated_at_id. The condition is written as
@@ -17,9 +18,12 @@ export interface StagingRepository {
   lastCursor(db: Knex | Knex.Transaction): Promise<Cursor | null>;
   /** How many rows lie in (after, until]: for progress, not for correctness. */
   countBetween(db: Knex | Knex.Transaction, after: Cursor, until: Cursor): Promise<number>;
+  /** How many rows staging holds; null when the table does not exist yet (the stack check runs before any seeding). */
+  countAll(db: Knex | Knex.Transaction): Promise<number | null>;
 }
 
-function toRow(r: ProductStagingModel): StagingRow {
+/** Per row, so written out field by field (test/unit/productFields.test.ts keeps it in step with PRODUCT_FIELDS). */
+export function toRow(r: ProductStagingModel): StagingRow {
   return {
     id: String(r.id),
     brand_code: r.brand_code,
@@ -53,13 +57,19 @@ export const stagingRepository: StagingRepository = {
       .select('src_updated_at', 'id')
       .orderBy([{ column: 'src_updated_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .first();
-    return row ? { at: normalizeDatetime6(row.src_updated_at), id: String(row.id) } : null;
+    return row ? cursorFromColumns(row.src_updated_at, row.id) : null;
   },
 
   async countBetween(db, after, until) {
-    const q = db('products_staging').count<{ n: string | number }[]>({ n: '*' });
+    const q = db(STAGING_TABLE).count<{ n: string | number }[]>({ n: '*' });
     between(q, after, until);
     const [{ n }] = await q;
+    return Number(n);
+  },
+
+  async countAll(db) {
+    if (!(await db.schema.hasTable(STAGING_TABLE))) return null;
+    const [{ n }] = await db(STAGING_TABLE).count<{ n: string | number }[]>({ n: '*' });
     return Number(n);
   },
 };

@@ -1,22 +1,19 @@
 import type { Knex } from 'knex';
-import { Cursor, normalizeDatetime6 } from '../../domain/cursor';
+import { Cursor, nullableCursorFromColumns } from '../../domain/cursor';
 import { EtlWatermarkModel } from '../models';
-
-export const STAGING_TABLE = 'products_staging';
+import { STAGING_TABLE, WATERMARK_TABLE } from '../tables';
+import type { RunOwner } from '../../shared/syncTypes';
 
 export interface Watermark {
   cursor: Cursor | null;
   workflowId: string | null;
   /** The pipeline run (first run id of the execution chain) that last moved it. */
-  runId: string | null;
+  pipelineRunId: string | null;
 }
 
 function toWatermark(r: EtlWatermarkModel | undefined): Watermark {
-  if (!r) return { cursor: null, workflowId: null, runId: null };
-  const cursor = r.last_processed_at !== null && r.last_processed_id !== null
-    ? { at: normalizeDatetime6(r.last_processed_at), id: String(r.last_processed_id) }
-    : null;
-  return { cursor, workflowId: r.workflow_id, runId: r.run_id };
+  if (!r) return { cursor: null, workflowId: null, pipelineRunId: null };
+  return { cursor: nullableCursorFromColumns(r.last_processed_at, r.last_processed_id), workflowId: r.workflow_id, pipelineRunId: r.run_id };
 }
 
 export const watermarkStore = {
@@ -26,18 +23,18 @@ export const watermarkStore = {
 
   /** Locks the watermark row for the rest of the transaction (creating it on first use): the batch fence. */
   async lock(trx: Knex.Transaction): Promise<Watermark> {
-    await trx.raw('INSERT IGNORE INTO etl_watermark (table_name) VALUES (?)', [STAGING_TABLE]);
+    await trx.raw(`INSERT IGNORE INTO ${WATERMARK_TABLE} (table_name) VALUES (?)`, [STAGING_TABLE]);
     return toWatermark(await EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first());
   },
 
-  async set(trx: Knex | Knex.Transaction, cursor: Cursor | null, owner: { workflowId: string; runId: string }): Promise<void> {
+  async set(trx: Knex | Knex.Transaction, cursor: Cursor | null, owner: RunOwner): Promise<void> {
     await EtlWatermarkModel.query(trx)
       .where('table_name', STAGING_TABLE)
       .patch({
         last_processed_at: cursor?.at ?? null,
         last_processed_id: cursor?.id ?? null,
         workflow_id: owner.workflowId,
-        run_id: owner.runId,
+        run_id: owner.pipelineRunId,
       });
   },
 };

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Cursor } from '../../../src/domain/cursor';
 import type { Rng } from '../../../src/demo/stagingGenerator';
+import type { RunOwner } from '../../../src/shared/syncTypes';
 import type { OwnMariaDb } from '../mariadb';
 import { GATE_TABLES, BatchGate, ParkedBatch } from '../gate';
 import type { Observer } from '../observe';
@@ -51,7 +52,7 @@ export interface FaultContext {
   gate: BatchGate;
   taskQueue: string;
   batchSize: number;
-  main: { workflowId: string; firstRunId: string };
+  main: RunOwner;
   startedAt: number;
   /** How many of this kind were injected before (e.g. to alternate clean shutdown and crash). */
   ordinal: number;

@@ -1,6 +1,7 @@
-import { normalizeDatetime6 } from '../../../src/domain/cursor';
+import { cursorFromColumns } from '../../../src/domain/cursor';
 import { retrying, waitFor } from '../util';
 import { describeParked, FaultContext, Injection, newInjection, parkBatch, pauseRun, randomDelay, resumeRun } from './context';
+import { BATCH_LOG_TABLE } from '../../../src/db/tables';
 
 /**
  * SIGKILL a worker. Mostly (3 in 5) the one running a batch, with the batch parked inside its transaction at a
@@ -65,8 +66,8 @@ export async function killAtFaultPoint(ctx: FaultContext, point: 'before-commit'
     inj.batchFrom = watermark ?? undefined;
   } else if (watermark) {
     // Committed, then killed: the batch is the ledger row that ends where the watermark now is.
-    const row = (await ctx.knex('etl_batch_log').where({ to_at: watermark.at, to_id: watermark.id }).first()) as { from_at: string; from_id: string } | undefined;
-    if (row) inj.batchFrom = { at: normalizeDatetime6(String(row.from_at)), id: String(row.from_id) };
+    const row = (await ctx.knex(BATCH_LOG_TABLE).where({ to_at: watermark.at, to_id: watermark.id }).first()) as { from_at: string; from_id: string } | undefined;
+    if (row) inj.batchFrom = cursorFromColumns(row.from_at, row.from_id);
   }
   inj.detail = `fault worker ${worker.name} (${point}) killed itself ${point === 'before-commit' ? 'just before' : 'just after'} COMMIT`;
   return inj;

@@ -1,15 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { startSync } from '../../../src/client';
 import { ConfigError } from '../../../src/errors';
+import type { RunOwner } from '../../../src/shared/syncTypes';
 import { CLI_WORKFLOW_ID, pauseSignal } from '../../../src/workflows/definitions';
 import { messageOf } from '../util';
 import { endingOf } from './starts';
 import type { Injection } from './context';
 
-export interface MainRun {
-  workflowId: string;
-  firstRunId: string;
-}
+/** The run the faults hit, by its workflow id and pipeline run (its first execution's run id). */
+export type MainRun = RunOwner;
 
 function injection(kind: Injection['kind'], detail: string): Injection {
   return { kind, at: 0, injected: true, detail, observed: [], differences: 0, ok: true };
@@ -39,16 +38,16 @@ export async function openingRace(client: Client, taskQueue: string, batchSize: 
     throw new Error(`the opening starts failed: ${[a, b, c].map((s) => (s.status === 'rejected' ? messageOf(s.reason) : 'started')).join(' / ')}`);
   }
   const candidates: MainRun[] = [
-    { workflowId: CLI_WORKFLOW_ID, firstRunId: first.value.firstExecutionRunId },
-    { workflowId: rivalId, firstRunId: c.value.firstExecutionRunId },
+    { workflowId: CLI_WORKFLOW_ID, pipelineRunId: first.value.firstExecutionRunId },
+    { workflowId: rivalId, pipelineRunId: c.value.firstExecutionRunId },
   ];
   // Both paused at once (the lock is taken before the first batch either way), so the winner does not race through
   // its batches while the harness settles the opening; the harness resumes it when the faults begin.
-  await Promise.allSettled(candidates.map((r) => client.workflow.getHandle(r.workflowId, r.firstRunId).signal(pauseSignal)));
+  await Promise.allSettled(candidates.map((r) => client.workflow.getHandle(r.workflowId, r.pipelineRunId).signal(pauseSignal)));
   // The loser fails within seconds (a lock deadlock between the two is retried once); the winner runs on.
-  const loser = await Promise.race(candidates.map(async (run) => ({ run, ending: await endingOf(client, run.workflowId, run.firstRunId, 120_000) })));
+  const loser = await Promise.race(candidates.map(async (run) => ({ run, ending: await endingOf(client, run.workflowId, run.pipelineRunId, 120_000) })));
   const main = candidates.find((r) => r !== loser.run) as MainRun;
-  const mainState = (await client.workflow.getHandle(main.workflowId, main.firstRunId).describe()).status.name;
+  const mainState = (await client.workflow.getHandle(main.workflowId, main.pipelineRunId).describe()).status.name;
   other.ok = loser.ending === 'SyncAlreadyRunning' && mainState === 'RUNNING';
   other.observed.push(other.ok
     ? `${loser.run.workflowId} lost the run lock: failed with SyncAlreadyRunning; ${main.workflowId} runs`

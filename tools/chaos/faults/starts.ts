@@ -6,8 +6,8 @@ import { messageOf, retrying, waitFor, withTimeout } from '../util';
 import { FaultContext, Injection, newInjection } from './context';
 
 /** How a run that was started ended: its ApplicationFailure type when it failed (SyncAlreadyRunning is the refusal). */
-export async function endingOf(client: Client, workflowId: string, runId?: string, timeoutMs = 180_000): Promise<string> {
-  const result = client.workflow.getHandle(workflowId, runId).result().then(() => 'Completed', (err: unknown) => {
+export async function endingOf(client: Client, workflowId: string, temporalRunId?: string, timeoutMs = 180_000): Promise<string> {
+  const result = client.workflow.getHandle(workflowId, temporalRunId).result().then(() => 'Completed', (err: unknown) => {
     let e: unknown = err;
     for (let i = 0; i < 6 && e instanceof Error; i++) {
       if (e instanceof ApplicationFailure) return e.type ?? 'ApplicationFailure';
