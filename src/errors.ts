@@ -20,8 +20,11 @@ export class ConfigError extends UserFacingError {}
 /** MySQL/MariaDB cannot be reached or refuses us. */
 export class DatabaseUnavailableError extends UserFacingError {}
 
-/** The Temporal server cannot be reached. */
+/** The Temporal server (or a worker, for a query or an update) cannot be reached. */
 export class TemporalUnavailableError extends UserFacingError {}
+
+/** What a command was pointed at does not exist: a namespace, a workflow, a schedule, or an active run to act on. */
+export class NotFoundError extends UserFacingError {}
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -1,4 +1,5 @@
 import { UserFacingError } from '../errors';
+import { exitCodeOfError, isUnreachable } from './exitCodes';
 
 /** stdout carries results (summaries, JSON); stderr carries progress and errors. */
 export const say = (line: string): void => {
@@ -19,16 +20,29 @@ function deepestMessage(err: unknown): string {
   return msg;
 }
 
-/** Prints an error as a person can act on it, and returns the exit status. Stack traces only with DEBUG=1. */
+/** Errors of the Temporal client that a person can act on, in the same words as our own. */
+function hintOf(err: unknown): string | undefined {
+  if ((err as Error)?.name === 'NamespaceNotFoundError') return 'Set TEMPORAL_NAMESPACE (or the profile\'s namespace) to one that exists on this server; the dev server has `default`.';
+  if (isUnreachable(err)) return 'The Temporal server stopped answering: check it is up (`npx product-etl dev-server status`) and try again.';
+  return undefined;
+}
+
+/**
+ * Prints an error as a person can act on it, and returns the exit status (src/cli/exitCodes.ts). Stack traces only
+ * with DEBUG=1, and for unexpected errors a word that they exist.
+ */
 export function reportError(err: unknown): number {
+  const code = exitCodeOfError(err);
   if (err instanceof UserFacingError) {
     say(`error: ${err.message}`);
     if (err.hint) say(`  ${err.hint.split('\n').join('\n  ')}`);
     if (process.env.DEBUG) say(String(err.stack));
-    return 2;
+    return code;
   }
   say(`error: ${deepestMessage(err)}`);
+  const hint = hintOf(err);
+  if (hint) say(`  ${hint}`);
   if (process.env.DEBUG) say(String((err as Error)?.stack ?? err));
-  else say('  (set DEBUG=1 for the stack trace)');
-  return 1;
+  else if (!hint) say('  (set DEBUG=1 for the stack trace)');
+  return code;
 }

@@ -1,4 +1,6 @@
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command, CommanderError, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { addBenchCommand } from './commands/bench';
 import { addCancelCommand } from './commands/cancel';
 import { addDemoCommand } from './commands/demo';
@@ -28,15 +30,61 @@ const COMMANDS: AddCommand[] = [
 /** Exit status of a usage error (unknown command or option, a missing argument), as for a ConfigError. */
 export const USAGE_ERROR = 2;
 
+/** The package's version: package.json sits above src/cli in the sources and above dist/src/cli in the build. */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'product-etl') return pkg.version ?? 'unknown';
+    }
+  }
+  return 'unknown';
+}
+
+/** Words in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * The top-level help ends with the options people use most, taken from the commands themselves so they cannot drift:
+ * those of `sync`, and the --workflow-id every operating command takes; then the exit statuses.
+ */
+function epilog(program: CommandUnknownOpts): string {
+  const sync = program.commands.find((c) => c.name() === 'sync');
+  const help = sync?.createHelp();
+  const rows = sync && help ? sync.options.map((o) => `  ${help.optionTerm(o).padEnd(24)} ${wrap(help.optionDescription(o), 80 - 27).join(`\n${' '.repeat(27)}`)}`) : [];
+  return [
+    '',
+    'Options of sync:',
+    ...rows,
+    '',
+    ...wrap('status, pause, resume, cancel and set-batch-size act on the active run, whoever started it (sync, a schedule, the UI); --workflow-id <id> names another. status without an active run shows the most recent one.', 80),
+    '',
+    ...wrap('Exit status: 0 ok · 1 unexpected error · 2 usage or configuration error · 3 cannot connect or not found · 4 run failed · 5 cancelled · 6 terminated · 7 timed out · 130 Ctrl-C stopped following (the run goes on).', 80),
+    '',
+    ...wrap('Logging: LOG_LEVEL=TRACE|DEBUG|INFO|WARN|ERROR (default WARN). `product-etl <command> --help` shows the options of each command.', 80),
+  ].join('\n');
+}
+
 export function buildProgram(exit: ExitStatus): Command {
   const program = new Command('product-etl')
     .description('Durable, incremental product sync (products_staging -> products) orchestrated by Temporal')
     .usage('<command> [options]')
+    .version(packageVersion(), '-V, --version', 'print the version of product-etl')
     // Set before the commands are added, which inherit them: throw instead of exiting, so main() decides the
     // exit status and bin/ drains stdout first; `(run with --help ...)` after each usage error.
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   for (const add of COMMANDS) add(program, exit);
+  program.addHelpText('after', () => epilog(program));
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { Client, WorkflowExecutionDescription, WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
-import { ConfigError } from '../errors';
+import { ConfigError, NotFoundError } from '../errors';
 import { CLI_WORKFLOW_ID, WORKFLOW_TYPE } from '../workflows/definitions';
 import type { productSyncWorkflow } from '../workflows/productSync';
 
@@ -9,7 +9,7 @@ export interface SyncRun {
   description: WorkflowExecutionDescription;
 }
 
-/** Which workflow a command means: the one named, or the command line's own `product-sync` when none is. */
+/** Which workflow a command means: the one named, or the command line's own `product-sync` when none is (what `sync` starts). */
 export function workflowIdOf(named: string | undefined): string {
   return named !== undefined && named.trim() !== '' ? named.trim() : CLI_WORKFLOW_ID;
 }
@@ -25,7 +25,7 @@ export async function findSyncRun(client: Client, workflowId: string, runId?: st
     description = await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      throw new ConfigError(
+      throw new NotFoundError(
         `There is no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} in namespace ${client.options.namespace}.`,
         'Start one with `npx product-etl sync`, or name another with --workflow-id (the Temporal UI lists them).',
         { cause: err },
@@ -42,7 +42,7 @@ export async function findSyncRun(client: Client, workflowId: string, runId?: st
 /** Signals, updates and cancel only make sense for an open run; say what happened to a closed one instead. */
 export function requireRunning({ description: d }: SyncRun, what: string): void {
   if (d.status.name === 'RUNNING') return;
-  throw new ConfigError(
+  throw new NotFoundError(
     `Workflow ${d.workflowId} is not running (its latest run ${d.runId} is ${d.status.name}${d.closeTime ? `, closed ${d.closeTime.toISOString()}` : ''}): nothing to ${what}.`,
     'See it with `npx product-etl status --workflow-id ' + d.workflowId + '`.',
   );

@@ -8,7 +8,7 @@ import {
   ScheduleOptionsAction,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
-import { ConfigError } from '../errors';
+import { ConfigError, NotFoundError } from '../errors';
 import { ensureSearchAttributes } from '../temporal/ensureSearchAttributes';
 import { WORKFLOW_TYPE } from '../workflows/definitions';
 import { searchAttributesOf, staticSummaryOf } from './runMetadata';
@@ -45,8 +45,8 @@ function refused(err: unknown): never {
   throw err;
 }
 
-function notFound(scheduleId: string, err: unknown): ConfigError {
-  return new ConfigError(`There is no schedule ${scheduleId}.`, 'Create it with `npx product-etl schedule create --every 1h` (see --help for the options).', { cause: err });
+function notFound(scheduleId: string, err: unknown): NotFoundError {
+  return new NotFoundError(`There is no schedule ${scheduleId}.`, 'Create it with `npx product-etl schedule create --every 1h` (see --help for the options).', { cause: err });
 }
 
 async function orNotFound<T>(scheduleId: string, op: () => Promise<T>): Promise<T> {

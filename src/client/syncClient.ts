@@ -1,9 +1,10 @@
 import { Client, isGrpcDeadlineError, WorkflowHandleWithFirstExecutionRunId, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { ConfigError } from '../errors';
+import { ConfigError, NotFoundError, TemporalUnavailableError } from '../errors';
 import { connectClient, loadTemporalSettings, TemporalSettings } from '../temporal/connection';
 import { pauseSignal, ProductSyncInput, resumeSignal, setBatchSizeUpdate, SyncProgress, SyncSummary } from '../workflows/definitions';
 import type { productSyncWorkflow } from '../workflows/productSync';
+import { findActiveRun, findLatestRun, requireActiveRun } from './activeRun';
 import { findSyncRun, requireRunning, SyncHandle, SyncRun, workflowIdOf } from './findRun';
 import { followUntil, ProgressListener } from './follow';
 import { RunOutcome, runOutcome, syncSummary } from './outcome';
@@ -13,7 +14,12 @@ import { startSync } from './startSync';
 
 const UPDATE_TIMEOUT_MS = 30_000;
 
-/** Which run an operation means. No workflow id: the default run (today the command line's `product-sync`). */
+const named = (ref: RunRef) => (ref.workflowId !== undefined && ref.workflowId.trim() !== '') || ref.runId !== undefined;
+
+/**
+ * Which run an operation means. No workflow id: the active run, whoever started it (the command line, a schedule, the
+ * UI); for `find` with none active, the most recent run.
+ */
 export interface RunRef {
   workflowId?: string;
   /** No run id: the latest run of the workflow, after continue-as-new too. */
@@ -52,9 +58,20 @@ export class SyncClient {
     return startSync(this.temporal, this.taskQueue, input, workflowId);
   }
 
-  /** The run, described; a clear error when there is no such workflow or it is not a product sync. */
-  find(ref: RunRef = {}): Promise<SyncRun> {
-    return findSyncRun(this.temporal, workflowIdOf(ref.workflowId), ref.runId);
+  /**
+   * The run, described: the one named, else the active one, else the one that ended last (else `product-sync`, so
+   * the answer is a clear "there is no workflow product-sync"). Not a product sync, or no such workflow: an error.
+   */
+  async find(ref: RunRef = {}): Promise<SyncRun> {
+    if (named(ref)) return findSyncRun(this.temporal, workflowIdOf(ref.workflowId), ref.runId);
+    const found = (await findActiveRun(this.temporal, this.taskQueue)) ?? (await findLatestRun(this.temporal, this.taskQueue));
+    if (found) return found;
+    try {
+      return await findSyncRun(this.temporal, workflowIdOf(undefined)); // visibility may lag behind a run just started
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      throw new NotFoundError(`No product sync has run in namespace ${this.namespace} yet.`, 'Start one with `npx product-etl sync` (or a schedule, or the UI); name another workflow with --workflow-id.', { cause: err });
+    }
   }
 
   /** The run finishes the batch in flight, then waits (holding no worker slot) for `resume`. */
@@ -92,7 +109,7 @@ export class SyncClient {
         throw new ConfigError(`The run refused the new batch size: ${err.cause?.message ?? err.message}`, 'The run goes on with its current batch size.', { cause: err });
       }
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
-        throw new ConfigError(
+        throw new TemporalUnavailableError(
           `No worker answered the update within ${UPDATE_TIMEOUT_MS / 1000}s: the batch size of ${run.description.workflowId} is unchanged for now (the server may still deliver the update when a worker picks the run up).`,
           `Start a worker on task queue ${run.description.taskQueue} with \`npx product-etl worker\`, then try again.`,
           { cause: err },
@@ -128,13 +145,14 @@ export class SyncClient {
       return await this.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
-        throw new ConfigError(`There is no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} in namespace ${this.namespace}.`, 'Check the id in the Temporal UI.', { cause: err });
+        throw new NotFoundError(`There is no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} in namespace ${this.namespace}.`, 'Check the id in the Temporal UI.', { cause: err });
       }
       throw err;
     }
   }
 
   private async findRunning(ref: RunRef, what: string): Promise<SyncRun> {
+    if (!named(ref)) return requireActiveRun(this.temporal, this.taskQueue, what);
     const run = await this.find(ref);
     requireRunning(run, what);
     return run;

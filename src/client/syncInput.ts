@@ -5,7 +5,9 @@ import { wholeNumber } from './wholeNumber';
 
 /** The run options as typed on the command line, shared by `sync` and `schedule create|update`. */
 export interface SyncFlags {
+  /** The plan's name of the batch size; --batch-size is the same, under its clear name. */
   limit?: string;
+  batchSize?: string;
   /** undefined: the workflow's default (resume from the watermark). */
   resume?: boolean;
   dryRun?: boolean;
@@ -24,7 +26,11 @@ export const DEFAULT_SCHEDULED_LOOKBACK = '15m';
 export function syncInputFromFlags(flags: SyncFlags): ProductSyncInput {
   const input: ProductSyncInput = {};
   const limit = wholeNumber('limit', flags.limit, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
-  if (limit !== undefined) input.batchSize = limit;
+  const batchSize = wholeNumber('batch-size', flags.batchSize, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
+  if (limit !== undefined && batchSize !== undefined && limit !== batchSize) {
+    throw new ConfigError(`--limit ${flags.limit} and --batch-size ${flags.batchSize} contradict each other: they are the same setting.`, 'Give one of them.');
+  }
+  if ((batchSize ?? limit) !== undefined) input.batchSize = batchSize ?? limit;
   if (flags.resume !== undefined) input.resume = flags.resume;
   if (flags.dryRun) input.dryRun = true;
   if (flags.lookback !== undefined) {

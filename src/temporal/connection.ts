@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
-import { TemporalUnavailableError } from '../errors';
+import { ConfigError, TemporalUnavailableError } from '../errors';
 
 export const DEFAULT_TASK_QUEUE = 'product-etl';
 
@@ -38,7 +38,23 @@ function unavailable(settings: TemporalSettings, err: unknown): TemporalUnavaila
   );
 }
 
+/**
+ * Temporal addresses are host:port, without a scheme; gRPC would try to resolve "http" as a host name and the user
+ * would read "Cannot reach the Temporal server", which sends them looking for a server that is up.
+ */
+export function checkAddress(address: string): void {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(address.trim());
+  if (!m) return;
+  const [, scheme, rest] = m;
+  const hostPort = rest.replace(/\/+$/, '');
+  throw new ConfigError(
+    `The Temporal address "${address}" has a scheme (${scheme}://): Temporal addresses are host:port, e.g. ${hostPort || '127.0.0.1:7233'}.`,
+    `Set TEMPORAL_ADDRESS=${hostPort || '127.0.0.1:7233'}${scheme.toLowerCase() === 'https' ? ' and turn TLS on with TEMPORAL_TLS=true (or TEMPORAL_TLS_* / TEMPORAL_API_KEY)' : ''}.`,
+  );
+}
+
 export async function connectClient(settings: TemporalSettings = loadTemporalSettings()): Promise<Client> {
+  checkAddress(settings.address);
   try {
     const connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: 5_000 } as Parameters<typeof Connection.connect>[0]);
     return new Client({ connection, namespace: settings.namespace });
@@ -48,6 +64,7 @@ export async function connectClient(settings: TemporalSettings = loadTemporalSet
 }
 
 export async function connectWorkerConnection(settings: TemporalSettings = loadTemporalSettings()): Promise<NativeConnection> {
+  checkAddress(settings.address);
   try {
     return await NativeConnection.connect(settings.connectionOptions);
   } catch (err) {

@@ -4,7 +4,9 @@
  */
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { buildProgram } from '../../src/cli/program';
-import { buildIfStale, runCli } from '../support/builtCli';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIfStale, ROOT, runCli } from '../support/builtCli';
 
 jest.setTimeout(180_000);
 
@@ -28,8 +30,7 @@ describe('product-etl --help', () => {
       'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size',
       'history', 'replay', 'schedule', 'demo', 'seed-demo', 'bench',
     ]));
-    // The fault harness is test tooling (npm run chaos), not a command of the product.
-    expect(names).not.toContain('chaos');
+    expect(names).not.toContain('chaos'); // test tooling: `npm run chaos`, not a product command
     expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining([
       'dev-server start', 'dev-server stop', 'dev-server status',
       'schedule create', 'schedule update', 'schedule describe', 'schedule pause', 'schedule unpause', 'schedule trigger', 'schedule delete',
@@ -49,7 +50,48 @@ describe('product-etl --help', () => {
 
   it('sync --help names the flags of the README table', async () => {
     const r = await runCli(['sync', '--help'], env);
-    for (const flag of ['--limit', '--resume', '--no-resume', '--dry-run', '--lookback', '--detach', '--with-worker', '--workflow-id']) expect(r.out).toContain(flag);
+    for (const flag of ['--limit', '--batch-size', '--resume', '--no-resume', '--dry-run', '--lookback', '--detach', '--with-worker', '--workflow-id']) expect(r.out).toContain(flag);
+  });
+});
+
+describe('flags and help agree with the README', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) expect(await runCli([flag], env)).toEqual({ code: 0, out: `${version}\n` });
+  });
+
+  it('the top-level help lists the options of sync, --workflow-id of the operating commands, and the exit statuses', async () => {
+    const r = await runCli(['--help'], env);
+    const epilog = r.out.slice(r.out.indexOf('Options of sync:'));
+    for (const flag of ['--limit', '--batch-size', '--no-resume', '--dry-run', '--lookback', '--detach', '--with-worker', '--workflow-id']) expect(epilog).toContain(flag);
+    expect(epilog).toMatch(/status, pause, resume, cancel and set-batch-size act on the\s+active run/);
+    expect(epilog).toMatch(/130 Ctrl-C/);
+    expect(epilog).toContain('LOG_LEVEL');
+  });
+
+  it('seed-demo and bench say the default of --rows, as the README does', async () => {
+    for (const [command, shown, written] of [['seed-demo', '10000', '10,000'], ['bench', '100000', '100,000']]) {
+      const r = await runCli([command, '--help'], env);
+      expect(r.out).toMatch(new RegExp(`--rows <n>\\s+.*\\(default: ${shown}\\)`));
+      expect(readme).toContain(`\`npx product-etl ${command} [--rows N]\``);
+      expect(readme).toMatch(new RegExp(`default ${written}`));
+    }
+  });
+
+  it('every exit status of the help is in the README table, and stack-check and LOG_LEVEL are documented', () => {
+    for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 130]) expect(readme).toMatch(new RegExp(`^\\| ${code} \\| `, 'm'));
+    expect(readme).toContain('`npx product-etl stack-check`');
+    expect(readme).toContain('LOG_LEVEL=');
+  });
+
+  it('contradictory flags are refused with exit 2, on sync and on the schedule', async () => {
+    for (const args of [['sync', '--resume', '--no-resume'], ['sync', '--no-resume', '--resume'], ['schedule', 'create', '--every', '1h', '--no-resume', '--resume']]) {
+      const r = await runCli(args, env);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain('error: --resume and --no-resume contradict each other');
+    }
   });
 });
 

@@ -125,7 +125,7 @@ describe('pause and resume', () => {
   it('pause, resume and status say clearly when there is no such run', async () => {
     for (const command of ['pause', 'resume', 'status', 'cancel']) {
       const r = await cli([command, '--workflow-id', uniqueId('ops-none')]);
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(3); // not found
       expect(r.err).toMatch(/^error: There is no workflow ops-none-\w+ in namespace default\./);
       expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     }
@@ -197,7 +197,7 @@ describe('cancel', () => {
     expect(Number(locks)).toBe(0); // the lock is released
 
     const again = await cli(['cancel', '--workflow-id', id]);
-    expect(again.code).toBe(2);
+    expect(again.code).toBe(3); // no running run to act on
     expect(again.err).toContain(`Workflow ${id} is not running`);
   });
 });

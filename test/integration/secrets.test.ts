@@ -157,24 +157,24 @@ describe('secrets stay secret', () => {
     }
     await insertStaging(db.knex, [{ brand_code: 'b', sku: 's', name: 'rejected', price: 'N/A', src_updated_at: '2030-01-01 00:00:00' }]);
     const failed = await cli(['sync', '--with-worker', '--workflow-id', runs.failed], env({ DATABASE_URL: url(PASSWORD, restricted) }));
-    expect(failed).toMatchObject({ code: 2, out: expect.stringContaining('INSERT command denied') });
+    expect(failed).toMatchObject({ code: 4, out: expect.stringContaining('INSERT command denied') }); // exit 4: the run failed
   });
 
   it('the failure paths: wrong password, unreachable port, malformed URL, TLS to a plain server', async () => {
     const wrong = env({ DATABASE_URL: url(WRONG_PASSWORD) });
     for (const args of [['migrate'], ['sync', '--with-worker'], ['worker']]) {
-      expect(await cli(args, wrong)).toMatchObject({ code: 2, out: expect.stringContaining('refused user') });
+      expect(await cli(args, wrong)).toMatchObject({ code: 3, out: expect.stringContaining('refused user') }); // 3: cannot connect
     }
     const unreachable = env({ DATABASE_URL: url(PASSWORD, users[0], 1) });
     for (const args of [['migrate'], ['sync', '--with-worker']]) {
-      expect(await cli(args, unreachable)).toMatchObject({ code: 2, out: expect.stringContaining('Cannot reach MySQL at 127.0.0.1:1') });
+      expect(await cli(args, unreachable)).toMatchObject({ code: 3, out: expect.stringContaining('Cannot reach MySQL at 127.0.0.1:1') });
     }
     const malformed = env({ DATABASE_URL: url(PASSWORD).replace(`:${db.settings.port}/`, ':notaport/') });
     expect(await cli(['migrate'], malformed)).toMatchObject({ code: 2, out: expect.stringContaining('not a valid URL') });
     // TLS on (TEMPORAL_TLS unset): the fake key and certificate are loaded and the handshake with the plain server fails.
     const tls = env({ TEMPORAL_TLS: '' });
     delete tls.TEMPORAL_TLS;
-    expect(await cli(['sync', '--with-worker'], tls)).toMatchObject({ code: 2, out: expect.stringContaining('Cannot reach the Temporal server') });
+    expect(await cli(['sync', '--with-worker'], tls)).toMatchObject({ code: 3, out: expect.stringContaining('Cannot reach the Temporal server') });
   });
 
   it('no captured output of any of those processes holds a secret', () => {

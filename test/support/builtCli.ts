@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -29,4 +29,39 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_0
       resolve({ code, out });
     });
   });
+}
+
+/** A `product-etl` process the test talks to while it runs: its output so far, a wait for a line, and its exit. */
+export interface CliProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves once the output matches `pattern`; rejects after `timeoutMs` or when the process ends first. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/product-etl.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  });
+  let closed = false;
+  void exited.finally(() => (closed = true));
+  return {
+    child,
+    output: () => out,
+    exited,
+    async waitFor(pattern, timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      while (!pattern.test(out)) {
+        if (closed) throw new Error(`product-etl ${args.join(' ')} exited before printing ${pattern}:\n${out}`);
+        if (Date.now() > until) throw new Error(`product-etl ${args.join(' ')} did not print ${pattern} within ${timeoutMs} ms:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
 import { withSyncClient } from '../context';
+import { exitCodeOfRun } from '../exitCodes';
 import { formatOutcome } from '../format/outcome';
 import { print, say } from '../output';
 
@@ -31,6 +32,6 @@ async function cancel(o: OptionsOf<typeof define>): Promise<number> {
     const outcome = await client.outcome(run.handle);
     print(formatOutcome(outcome));
     // A run that finished its last batch before it saw the request ends Completed: still what was asked for.
-    return outcome.status === 'CANCELLED' || outcome.status === 'COMPLETED' ? 0 : 1;
+    return outcome.status === 'CANCELLED' || outcome.status === 'COMPLETED' ? 0 : exitCodeOfRun(outcome.status);
   });
 }

@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { DEFAULT_SCHEDULED_LOOKBACK, SCHEDULED_WORKFLOW_ID, scheduleDefinitionFromFlags, SyncClient } from '../../client';
 import { SCHEDULE_ID } from '../../workflows/definitions';
-import { act, AddCommand, ExitStatus } from '../command';
+import { act, AddCommand, ExitStatus, refuseContradiction } from '../command';
 import { withSyncClient } from '../context';
 import { formatSchedule } from '../format/schedule';
 import { print, say } from '../output';
@@ -18,13 +18,14 @@ const subcommand = (parent: Command, name: string, description: string) =>
 
 /** The timing and the `sync` flags of every run: what create and update both take in full. */
 const withDefinition = (cmd: ReturnType<typeof subcommand>) =>
-  cmd
+  refuseContradiction(cmd, 'resume')
     .option('--every <duration>', 'start a run at this interval, e.g. 1h (give --every or --cron)')
     .option('--cron <expression>', 'start runs on this cron, e.g. "0 * * * *" (minute hour day-of-month month day-of-week)')
     .option('--time-zone <zone>', 'IANA time zone of --cron, e.g. Asia/Shanghai (default: UTC)')
     .option('--catchup-window <duration>', 'how late a missed run may still start, e.g. 10m (default: the server\'s)')
     .option('--note <text>', 'a note shown with the schedule')
     .option('--limit <n>', 'batch size of each run, 1 to 10000 (default: 1000)')
+    .option('--batch-size <n>', 'the same as --limit, under its clear name')
     .option('--dry-run', 'runs plan and write nothing')
     .option('--resume', 'each run starts from the watermark (the default)')
     .option('--no-resume', 'each run re-reads all of staging')
