@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { runLockStore } from '../db/stores/runLockStore';
-import type { AcquireRunLockInput } from '../shared/syncTypes';
+import type { AcquireRunLockInput, ActiveRun } from '../shared/syncTypes';
 import type { ActivityDeps } from './deps';
 import { classifyDatabaseError, FailureType } from './failures';
 
@@ -27,7 +27,10 @@ export function createRunLock({ knex, logger, config, client }: ActivityDeps) {
         const holder = await runLockStore.lockRow(trx, config.pipeline);
         const mine = holder && holder.workflowId === input.workflowId && holder.runId === input.pipelineRunId;
         if (holder && !mine && (await holderIsRunning(holder.workflowId))) {
+          // The holder also goes in the details, so the workflow can end a refused start with a summary naming it.
+          const active: ActiveRun = { workflowId: holder.workflowId, runId: holder.runId, since: holder.acquiredAt };
           throw ApplicationFailure.create({
+            details: [active],
             type: FailureType.SyncAlreadyRunning,
             message: `Another ${config.pipeline} sync is active: workflow ${holder.workflowId} (run ${holder.runId}, since ${holder.acquiredAt} UTC). ` +
               'Wait for it to finish, or cancel it, then start again.',

@@ -13,6 +13,15 @@ export interface RunOwner {
 
 export type AcquireRunLockInput = RunOwner;
 
+/** The run that holds the pipeline's run lock: the details of a SyncAlreadyRunning failure. */
+export interface ActiveRun {
+  workflowId: string;
+  /** The first run id of its execution chain. */
+  runId: string;
+  /** When it took the lock, UTC, as the database wrote it. */
+  since: string;
+}
+
 export interface BeginRunInput extends RunOwner {
   resume: boolean;
   dryRun: boolean;

@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Cursor } from '../domain/cursor';
 import type { OutcomeCounts } from '../domain/outcome';
-import type { DryRunSample } from '../shared/syncTypes';
+import type { ActiveRun, DryRunSample } from '../shared/syncTypes';
 
 export const WORKFLOW_TYPE = 'productSyncWorkflow';
 export const CLI_WORKFLOW_ID = 'product-sync';
@@ -46,8 +46,16 @@ export interface SyncProgress {
   continuedAsNew: number;
 }
 
+/** Why a run did nothing: another run of the pipeline was active when it started (spec section 9). */
+export interface Refusal {
+  message: string;
+  /** Undefined only if the refusal came without its details. */
+  activeRun?: ActiveRun;
+}
+
 export interface SyncSummary {
-  status: 'completed' | 'cancelled';
+  /** `refused`: another run held the pipeline, so this one read and wrote nothing (see `refused`). */
+  status: 'completed' | 'cancelled' | 'refused';
   dryRun: boolean;
   batches: number;
   rowsRead: number;
@@ -62,6 +70,8 @@ export interface SyncSummary {
   rowsPerSecond: number;
   /** Dry runs only: a few rejects and changes, as a preview. */
   sample?: DryRunSample;
+  /** Refused runs only: the run that was active. */
+  refused?: Refusal;
 }
 
 export const pauseSignal = defineSignal('pause');

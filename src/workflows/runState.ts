@@ -6,7 +6,7 @@
 import { compareCursors, Cursor } from '../domain/cursor';
 import { addCounts, OutcomeCounts, zeroCounts } from '../domain/outcome';
 import type { ApplyBatchResult, BeginRunResult, DryRunSample } from '../shared/syncTypes';
-import type { RunState, SyncProgress, SyncSummary } from './definitions';
+import type { Refusal, RunState, SyncProgress, SyncSummary } from './definitions';
 import { renderDetails } from './details';
 import type { RunOptions } from './options';
 
@@ -61,6 +61,8 @@ export class SyncRun {
   private batchesThisRun = 0;
   /** Once a batch has run, its own word on whether the end is reached decides. */
   private lastBatchDone: boolean | undefined;
+  /** Set when another run held the pipeline: this one never planned and ends `refused`. */
+  private refusal: Refusal | undefined;
 
   constructor(
     readonly options: RunOptions,
@@ -165,6 +167,12 @@ export class SyncRun {
     this.phase = 'finished';
   }
 
+  /** Another run holds the pipeline: this run ends at once, having done nothing. */
+  refuse(refusal: Refusal): void {
+    this.refusal = refusal;
+    this.phase = 'finished';
+  }
+
   progress(): SyncProgress {
     const s = this.carried;
     return {
@@ -202,11 +210,13 @@ export class SyncRun {
       durationMs: startedAt && finishedAt ? Date.parse(finishedAt) - Date.parse(startedAt) : 0,
       rowsPerSecond: this.progress().rowsPerSecond,
       ...(s?.sample ? { sample: s.sample } : {}),
+      ...(this.refusal ? { refused: this.refusal } : {}),
     };
   }
 
   /** The Markdown the Temporal UI shows on the run's page. */
   details(): string {
+    if (this.refusal) return `**products sync** · refused: nothing read or written\n\n${this.refusal.message}`;
     return renderDetails(this.progress());
   }
 

@@ -233,6 +233,23 @@ describe('record histories into test/histories', () => {
     }
   });
 
+  scenario('refused-start')('a start refused by the run lock while another run holds it: completes as refused', async () => {
+    const r = await rig('refused', { rows: 40, batchDelayMs: 300 });
+    try {
+      const active = await r.start({ batchSize: 10 }, 'refused-active');
+      await waitFor('the active run to hold the lock', async () => (await active.query(progressQuery)).batchesDone >= 1);
+      await active.signal(pauseSignal);
+      const handle = await r.start({ batchSize: 10 }, 'refused-start');
+      expect(await handle.result()).toMatchObject({ status: 'refused', batches: 0, refused: { activeRun: { workflowId: active.workflowId } } });
+      const history = await save('refused-start.json', handle.workflowId, handle.firstExecutionRunId);
+      expect(history.events?.some((e) => e.markerRecordedEventAttributes)).toBe(true); // the refused-start-completes patch marker
+      await active.cancel();
+      await active.result().catch(() => undefined);
+    } finally {
+      await r.stop();
+    }
+  });
+
   scenario('batch-size-update')('a run whose batch size is changed by the setBatchSize update (and a bad value refused)', async () => {
     const r = await rig('batchsize', { rows: 60, batchDelayMs: 300 });
     try {

@@ -39,8 +39,10 @@ async function sync(o: OptionsOf<typeof define>): Promise<number> {
         print(`Started workflow ${handle.workflowId}. Follow it with: npx product-etl status --follow`);
         return 0;
       }
-      print(formatSummary(await followToSummary(client, handle)));
-      return 0;
+      const summary = await followToSummary(client, handle);
+      print(formatSummary(summary));
+      // Refused by the run lock (a start that raced past the check before starting): nothing ran, as for that check.
+      return summary.status === 'refused' ? 2 : 0;
     };
     if (!o.withWorker) return run();
     const { knex } = await openDatabase();

@@ -3,7 +3,17 @@ import type { SyncSummary } from '../../workflows/definitions';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** A refused run did nothing; say which run was active and what to do. */
+function formatRefused(s: SyncSummary): string {
+  const a = s.refused?.activeRun;
+  return [
+    `Product sync refused: nothing was read or written. ${s.refused?.message ?? 'Another product sync is active.'}`,
+    ...(a ? [`  active run    workflow ${a.workflowId} (run ${a.runId}, since ${a.since} UTC)`, `  follow it     npx product-etl status --follow --workflow-id ${a.workflowId}`] : []),
+  ].join('\n');
+}
+
 export function formatSummary(s: SyncSummary): string {
+  if (s.status === 'refused') return formatRefused(s);
   const c = s.counts;
   const lines = [
     `Product sync ${s.status}${s.dryRun ? ' (dry run: nothing was written)' : ''}`,
