@@ -39,6 +39,11 @@ export interface BeginRunResult {
   /** Rows between start and end when the run started: for progress only. */
   rowsToRead: number;
   startedAt: string;
+  /**
+   * Staging rows dated before the run's start but inserted after the watermark's row (id greater), which this run
+   * will never read (the heuristic of freshnessStore.unreadBehind). Absent in runs planned before it existed.
+   */
+  unreadBehindStart?: number;
 }
 
 export interface ApplyBatchInput extends RunOwner {

@@ -44,6 +44,12 @@ export interface SyncProgress {
   rowsPerSecond: number;
   startedAt: string | null;
   continuedAsNew: number;
+  /**
+   * How far the watermark (the cursor of the last committed batch) is behind the newest staging row the run knows of,
+   * the end it fixed when it started: seconds of src_updated_at, and rows left. Rows that land later are not counted;
+   * `npx product-etl status` adds the database's live figure. Absent before the run is planned.
+   */
+  watermarkLag?: { seconds: number; rows: number };
 }
 
 /** Why a run did nothing: another run of the pipeline was active when it started (spec section 9). */
@@ -72,6 +78,11 @@ export interface SyncSummary {
   sample?: DryRunSample;
   /** Refused runs only: the run that was active. */
   refused?: Refusal;
+  /**
+   * Rows in staging, when the run started, dated before its start but inserted after the watermark's row: no resumed
+   * run reads them (a --lookback that covers them or --no-resume does). A heuristic on AUTO_INCREMENT ids.
+   */
+  unreadBehindStart?: number;
 }
 
 export const pauseSignal = defineSignal('pause');

@@ -4,6 +4,7 @@
  * the workflow feeds it, and replay rebuilds it by feeding it the same events again.
  */
 import { compareCursors, Cursor } from '../domain/cursor';
+import { lagSeconds } from '../domain/freshness';
 import { addCounts, OutcomeCounts, zeroCounts } from '../domain/outcome';
 import type { ApplyBatchResult, BeginRunResult, DryRunSample } from '../shared/syncTypes';
 import type { Refusal, RunState, SyncProgress, SyncSummary } from './definitions';
@@ -189,6 +190,7 @@ export class SyncRun {
       rowsPerSecond: s && s.processingMs > 0 ? Math.round((s.rowsRead * 1000) / s.processingMs) : 0,
       startedAt: s?.plan.startedAt ?? null,
       continuedAsNew: s?.continuedAsNew ?? 0,
+      ...(s ? { watermarkLag: { seconds: s.plan.end ? lagSeconds(s.cursor.at, s.plan.end.at) : 0, rows: Math.max(0, s.plan.rowsToRead - s.rowsRead) } } : {}),
     };
   }
 
@@ -211,6 +213,7 @@ export class SyncRun {
       rowsPerSecond: this.progress().rowsPerSecond,
       ...(s?.sample ? { sample: s.sample } : {}),
       ...(this.refusal ? { refused: this.refusal } : {}),
+      ...(s?.plan.unreadBehindStart ? { unreadBehindStart: s.plan.unreadBehindStart } : {}),
     };
   }
 

@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { ConfigError } from '../../errors';
 import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
 import { withSyncClient } from '../context';
+import { databaseFreshness } from '../databaseFreshness';
 import { followRun } from '../follow';
 import { describeLine, formatOutcome } from '../format/outcome';
 import { formatProgress } from '../format/progress';
@@ -25,6 +26,7 @@ async function status(o: OptionsOf<typeof define>): Promise<number> {
     print(describeLine(run.description));
     if (run.description.status.name !== 'RUNNING') {
       print(formatOutcome(await client.outcome(run.handle)));
+      for (const line of await databaseFreshness()) print(line);
       return 0;
     }
     if (o.follow) {
@@ -40,6 +42,7 @@ async function status(o: OptionsOf<typeof define>): Promise<number> {
     }
     print(`Product sync ${run.description.workflowId}: ${p.state}${p.dryRun ? ' (dry run)' : ''}`);
     print(formatProgress(p));
+    for (const line of await databaseFreshness()) print(line);
     return 0;
   });
 }

@@ -43,6 +43,13 @@ export function formatSummary(s: SyncSummary): string {
     `  duration      ${(s.durationMs / 1000).toFixed(1)}s, ${n(s.rowsPerSecond)} rows/s of batch time`,
   ];
   if (c.rejected > 0 && !s.dryRun) lines.push(...rejectsPointer(s));
+  if (s.unreadBehindStart) {
+    lines.push(
+      `  warning: ${n(s.unreadBehindStart)} staging row(s) were inserted after the watermark's row but are dated before where this run started`,
+      `    (${formatCursor(s.startCursor)}): no resumed run reads them. Read them with \`npx product-etl sync --lookback <how far back>\` or \`--no-resume\`.`,
+      `    (Found by id: rows with an id above the watermark's and an older src_updated_at; see docs/operations.md, "Freshness".)`,
+    );
+  }
   if (s.sample) {
     if (s.sample.changes.length) lines.push('  sample changes:', ...s.sample.changes.map((ch) => `    ${ch.changeType} ${ch.brandCode}/${ch.sku} [${ch.changedFields.join(', ')}]`));
     if (s.sample.rejects.length) lines.push('  sample rejects:', ...s.sample.rejects.map((r) => `    staging ${r.stagingId}: ${r.reason} - ${r.message}`));
