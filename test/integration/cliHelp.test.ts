@@ -26,11 +26,14 @@ describe('product-etl --help', () => {
     const names = commands.filter((c) => c.path.length === 1).map((c) => c.path[0]);
     expect(names).toEqual(expect.arrayContaining([
       'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size',
-      'history', 'replay', 'schedule', 'demo', 'seed-demo', 'bench', 'chaos',
+      'history', 'replay', 'rejects', 'schedule', 'demo', 'seed-demo', 'bench',
     ]));
+    // The fault harness is test tooling (npm run chaos), not a product command.
+    expect(names).not.toContain('chaos');
     expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining([
       'dev-server start', 'dev-server stop', 'dev-server status',
       'schedule create', 'schedule update', 'schedule describe', 'schedule pause', 'schedule unpause', 'schedule trigger', 'schedule delete',
+      'migrate status', 'migrate down', 'rejects prune',
     ]));
     const r = await runCli(['--help'], env);
     expect(r.code).toBe(0);
