@@ -5,6 +5,7 @@ import * as changeLog from './20261129000300_product_change_log';
 import * as reject from './20261129000400_product_etl_reject';
 import * as watermark from './20261129000500_etl_watermark';
 import * as runLock from './20261129000600_etl_run_lock';
+import * as rejectDedup from './20261203000100_product_etl_reject_dedup';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129000400_product_etl_reject', reject],
   ['20261129000500_etl_watermark', watermark],
   ['20261129000600_etl_run_lock', runLock],
+  ['20261203000100_product_etl_reject_dedup', rejectDedup],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

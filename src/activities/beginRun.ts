@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { compareCursors, Cursor, cursorEquals, START_CURSOR } from '../domain/cursor';
+import { freshnessStore } from '../db/stores/freshnessStore';
 import { serverStore } from '../db/stores/serverStore';
 import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore } from '../db/stores/watermarkStore';
@@ -42,7 +43,12 @@ export function createBeginRun({ knex, logger, metrics }: ActivityDeps) {
           if (!cursorEquals(start, watermark.cursor ?? START_CURSOR)) logger.info('watermark moved to the run start', { from: watermark.cursor, to: start });
         }
         const rowsToRead = end ? await stagingRepository.countBetween(trx, start, end) : 0;
-        return { start, end, watermark: watermark.cursor, rowsToRead, startedAt: new Date().toISOString() };
+        // Rows landed since the watermark's row but dated before where this run starts: it will never read them, and
+        // its summary says so. (A repeated attempt finds the watermark it placed itself, whose id says nothing.)
+        const unreadBehindStart = watermark.cursor && !placedByThisRun && !cursorEquals(start, START_CURSOR)
+          ? await freshnessStore.unreadBehind(trx, watermark.cursor.id, start.at)
+          : 0;
+        return { start, end, watermark: watermark.cursor, rowsToRead, startedAt: new Date().toISOString(), unreadBehindStart };
       });
       // A dry run moves nothing, so the watermark and the rows behind it are a real run's to report.
       if (!input.dryRun) metrics?.runPlanned({ watermarkAt: cursorEquals(result.start, START_CURSOR) ? null : result.start.at, rowsToRead: result.rowsToRead });

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { runLockStore } from '../db/stores/runLockStore';
-import type { AcquireRunLockInput } from '../shared/syncTypes';
+import type { AcquireRunLockInput, ActiveRun } from '../shared/syncTypes';
 import type { ActivityDeps } from './deps';
 import { FailureType } from './failures';
 import { classifyAndCount } from './observedFailure';
@@ -28,7 +28,10 @@ export function createRunLock({ knex, logger, config, client, metrics }: Activit
         const holder = await runLockStore.lockRow(trx, config.pipeline);
         const mine = holder && holder.workflowId === input.workflowId && holder.pipelineRunId === input.pipelineRunId;
         if (holder && !mine && (await holderIsRunning(holder.workflowId))) {
+          // The holder also goes in the details, so the workflow can end a refused start with a summary naming it.
+          const active: ActiveRun = { workflowId: holder.workflowId, runId: holder.pipelineRunId, since: holder.acquiredAt };
           throw ApplicationFailure.create({
+            details: [active],
             type: FailureType.SyncAlreadyRunning,
             message: `Another ${config.pipeline} sync is active: workflow ${holder.workflowId} (run ${holder.pipelineRunId}, since ${holder.acquiredAt} UTC). ` +
               'Wait for it to finish, or cancel it, then start again.',

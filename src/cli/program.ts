@@ -8,6 +8,7 @@ import { addDevServerCommand } from './commands/devServer';
 import { addHistoryCommand } from './commands/history';
 import { addMigrateCommand } from './commands/migrate';
 import { addPauseCommand } from './commands/pause';
+import { addRejectsCommand } from './commands/rejects';
 import { addReplayCommand } from './commands/replay';
 import { addResumeCommand } from './commands/resume';
 import { addScheduleCommand } from './commands/schedule';
@@ -24,7 +25,7 @@ import { reportError } from './output';
 const COMMANDS: AddCommand[] = [
   addDevServerCommand, addMigrateCommand, addWorkerCommand, addSyncCommand, addStackCheckCommand,
   addStatusCommand, addPauseCommand, addResumeCommand, addCancelCommand, addSetBatchSizeCommand,
-  addHistoryCommand, addReplayCommand, addScheduleCommand, addDemoCommand, addSeedDemoCommand, addBenchCommand,
+  addHistoryCommand, addReplayCommand, addRejectsCommand, addScheduleCommand, addDemoCommand, addSeedDemoCommand, addBenchCommand,
 ];
 
 /** Exit status of a usage error (unknown command or option, a missing argument), as for a ConfigError. */

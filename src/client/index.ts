@@ -11,6 +11,8 @@ export type { ProgressListener } from './follow';
 export { runOutcome, syncSummary } from './outcome';
 export type { RunEnding, RunOutcome } from './outcome';
 export { startSync } from './startSync';
+export { findActiveSyncs, refuseWhileActive } from './activeRuns';
+export type { ActiveSync } from './activeRuns';
 export { modeOf, searchAttributesOf, staticSummaryOf } from './runMetadata';
 export { DEFAULT_SCHEDULED_LOOKBACK, scheduledInputFromFlags, syncInputFromFlags } from './syncInput';
 export type { SyncFlags } from './syncInput';

@@ -5,6 +5,7 @@ import { connectClient, loadTemporalSettings, TemporalSettings } from '../tempor
 import { pauseSignal, ProductSyncInput, resumeSignal, setBatchSizeUpdate, SyncProgress, SyncSummary } from '../workflows/definitions';
 import type { productSyncWorkflow } from '../workflows/productSync';
 import { findActiveRun, findLatestRun, requireActiveRun } from './activeRun';
+import { refuseWhileActive } from './activeRuns';
 import { findSyncRun, requireRunning, SyncHandle, SyncRun, workflowIdOf } from './findRun';
 import { followUntil, ProgressListener } from './follow';
 import { RunOutcome, runOutcome, syncSummary } from './outcome';
@@ -54,7 +55,12 @@ export class SyncClient {
     return this.temporal.options.namespace;
   }
 
-  start(input: ProductSyncInput, workflowId?: string): Promise<WorkflowHandleWithFirstExecutionRunId<typeof productSyncWorkflow>> {
+  /**
+   * Starts a run. A non-dry start is refused before anything is started while another real run is active on this
+   * task queue (ConfigError naming it), so the refusal leaves no run behind in the UI.
+   */
+  async start(input: ProductSyncInput, workflowId?: string): Promise<WorkflowHandleWithFirstExecutionRunId<typeof productSyncWorkflow>> {
+    if (!input.dryRun) await refuseWhileActive(this.temporal, this.taskQueue);
     return startSync(this.temporal, this.taskQueue, input, workflowId);
   }
 

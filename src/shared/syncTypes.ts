@@ -13,6 +13,15 @@ export interface RunOwner {
 
 export type AcquireRunLockInput = RunOwner;
 
+/** The run that holds the pipeline's run lock: the details of a SyncAlreadyRunning failure. */
+export interface ActiveRun {
+  workflowId: string;
+  /** The first run id of its execution chain. */
+  runId: string;
+  /** When it took the lock, UTC, as the database wrote it. */
+  since: string;
+}
+
 export interface BeginRunInput extends RunOwner {
   resume: boolean;
   dryRun: boolean;
@@ -30,6 +39,11 @@ export interface BeginRunResult {
   /** Rows between start and end when the run started: for progress only. */
   rowsToRead: number;
   startedAt: string;
+  /**
+   * Staging rows dated before the run's start but inserted after the watermark's row (id greater), which this run
+   * will never read (the heuristic of freshnessStore.unreadBehind). Absent in runs planned before it existed.
+   */
+  unreadBehindStart?: number;
 }
 
 export interface ApplyBatchInput extends RunOwner {

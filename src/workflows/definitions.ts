@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Cursor } from '../domain/cursor';
 import type { OutcomeCounts } from '../domain/outcome';
-import type { DryRunSample } from '../shared/syncTypes';
+import type { ActiveRun, DryRunSample } from '../shared/syncTypes';
 
 export const WORKFLOW_TYPE = 'productSyncWorkflow';
 export const CLI_WORKFLOW_ID = 'product-sync';
@@ -44,10 +44,24 @@ export interface SyncProgress {
   rowsPerSecond: number;
   startedAt: string | null;
   continuedAsNew: number;
+  /**
+   * How far the watermark (the cursor of the last committed batch) is behind the newest staging row the run knows of,
+   * the end it fixed when it started: seconds of src_updated_at, and rows left. Rows that land later are not counted;
+   * `npx product-etl status` adds the database's live figure. Absent before the run is planned.
+   */
+  watermarkLag?: { seconds: number; rows: number };
+}
+
+/** Why a run did nothing: another run of the pipeline was active when it started (spec section 9). */
+export interface Refusal {
+  message: string;
+  /** Undefined only if the refusal came without its details. */
+  activeRun?: ActiveRun;
 }
 
 export interface SyncSummary {
-  status: 'completed' | 'cancelled';
+  /** `refused`: another run held the pipeline, so this one read and wrote nothing (see `refused`). */
+  status: 'completed' | 'cancelled' | 'refused';
   dryRun: boolean;
   batches: number;
   rowsRead: number;
@@ -62,6 +76,13 @@ export interface SyncSummary {
   rowsPerSecond: number;
   /** Dry runs only: a few rejects and changes, as a preview. */
   sample?: DryRunSample;
+  /** Refused runs only: the run that was active. */
+  refused?: Refusal;
+  /**
+   * Rows in staging, when the run started, dated before its start but inserted after the watermark's row: no resumed
+   * run reads them (a --lookback that covers them or --no-resume does). A heuristic on AUTO_INCREMENT ids.
+   */
+  unreadBehindStart?: number;
 }
 
 export const pauseSignal = defineSignal('pause');

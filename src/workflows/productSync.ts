@@ -1,18 +1,45 @@
 import * as wf from '@temporalio/workflow';
+import { FailureType } from '../shared/failureTypes';
 import { PIPELINE_NAME } from '../shared/pipeline';
-import type { RunOwner } from '../shared/syncTypes';
+import type { ActiveRun, RunOwner } from '../shared/syncTypes';
 import { ETL_MODE, ETL_PIPELINE } from '../temporal/searchAttributes';
 import { control } from './activityProxies';
 import { runBatches } from './batchLoop';
-import type { ProductSyncInput, SyncSummary } from './definitions';
+import type { ProductSyncInput, Refusal, SyncSummary } from './definitions';
 import { registerHandlers, showDetails } from './handlers';
 import { parseOptions } from './options';
 import { ContinuedState, SyncRun } from './runState';
 
 export type { ContinuedState } from './runState';
 
-/** Fixes the run's range once, when the first execution starts; later executions carry it in ContinuedState. */
-async function planRun(run: SyncRun, owner: RunOwner): Promise<void> {
+/** The run lock's refusal (another run holds the pipeline), or undefined for any other failure. */
+function refusalOf(err: unknown): Refusal | undefined {
+  const cause = err instanceof wf.ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof wf.ApplicationFailure) || cause.type !== FailureType.SyncAlreadyRunning) return undefined;
+  return { message: cause.message, activeRun: cause.details?.[0] as ActiveRun | undefined };
+}
+
+/**
+ * Takes the run lock. A start refused because another run holds the pipeline (a UI start, a schedule tick racing a
+ * manual run) is not a failure of this run: it returns the refusal, and the run completes with status `refused`.
+ */
+async function acquireLock(owner: RunOwner): Promise<Refusal | undefined> {
+  try {
+    await control.acquireRunLock(owner);
+    return undefined;
+  } catch (err) {
+    const refusal = refusalOf(err);
+    // Patched: before this change a refused start failed the run; histories of such runs replay as they were.
+    if (refusal && wf.patched('refused-start-completes')) return refusal;
+    throw err;
+  }
+}
+
+/**
+ * Fixes the run's range once, when the first execution starts; later executions carry it in ContinuedState. Returns
+ * the refusal when another run holds the pipeline.
+ */
+async function planRun(run: SyncRun, owner: RunOwner): Promise<Refusal | undefined> {
   const { dryRun, resume, lookbackSeconds } = run.options;
   wf.upsertSearchAttributes([
     { key: ETL_PIPELINE, value: PIPELINE_NAME },
@@ -20,9 +47,13 @@ async function planRun(run: SyncRun, owner: RunOwner): Promise<void> {
   ]);
   showDetails(run);
   // A dry run writes nothing, so it takes no lock and may run beside a real run.
-  if (!dryRun) await control.acquireRunLock(owner);
+  if (!dryRun) {
+    const refusal = await acquireLock(owner);
+    if (refusal) return refusal;
+  }
   run.plan(await control.beginRun({ ...owner, resume, dryRun, lookbackSeconds }));
   showDetails(run);
+  return undefined;
 }
 
 /**
@@ -37,7 +68,16 @@ export async function productSyncWorkflow(input: ProductSyncInput = {}, continue
   const releaseLock = () => (run.options.dryRun ? Promise.resolve(true) : wf.CancellationScope.nonCancellable(() => control.releaseRunLock(owner)));
 
   try {
-    if (!run.planned) await planRun(run, owner);
+    if (!run.planned) {
+      const refusal = await planRun(run, owner);
+      if (refusal) {
+        // Nothing was locked, read or written: no lock to release.
+        run.refuse(refusal);
+        showDetails(run);
+        wf.log.info('product sync refused: another run is active', { activeRun: refusal.activeRun });
+        return run.summary('refused');
+      }
+    }
     await runBatches(run, { owner, temporalRunId: info.runId, continueAsNew: (next) => wf.continueAsNew<typeof productSyncWorkflow>(input, next) });
     await releaseLock();
     run.finish();

@@ -4,9 +4,10 @@
  * the workflow feeds it, and replay rebuilds it by feeding it the same events again.
  */
 import { compareCursors, Cursor } from '../domain/cursor';
+import { lagSeconds } from '../domain/freshness';
 import { addCounts, OutcomeCounts, zeroCounts } from '../domain/outcome';
 import type { ApplyBatchResult, BeginRunResult, DryRunSample } from '../shared/syncTypes';
-import type { RunState, SyncProgress, SyncSummary } from './definitions';
+import type { Refusal, RunState, SyncProgress, SyncSummary } from './definitions';
 import { renderDetails } from './details';
 import type { RunOptions } from './options';
 
@@ -61,6 +62,8 @@ export class SyncRun {
   private batchesThisRun = 0;
   /** Once a batch has run, its own word on whether the end is reached decides. */
   private lastBatchDone: boolean | undefined;
+  /** Set when another run held the pipeline: this one never planned and ends `refused`. */
+  private refusal: Refusal | undefined;
 
   constructor(
     readonly options: RunOptions,
@@ -165,6 +168,12 @@ export class SyncRun {
     this.phase = 'finished';
   }
 
+  /** Another run holds the pipeline: this run ends at once, having done nothing. */
+  refuse(refusal: Refusal): void {
+    this.refusal = refusal;
+    this.phase = 'finished';
+  }
+
   progress(): SyncProgress {
     const s = this.carried;
     return {
@@ -181,6 +190,7 @@ export class SyncRun {
       rowsPerSecond: s && s.processingMs > 0 ? Math.round((s.rowsRead * 1000) / s.processingMs) : 0,
       startedAt: s?.plan.startedAt ?? null,
       continuedAsNew: s?.continuedAsNew ?? 0,
+      ...(s ? { watermarkLag: { seconds: s.plan.end ? lagSeconds(s.cursor.at, s.plan.end.at) : 0, rows: Math.max(0, s.plan.rowsToRead - s.rowsRead) } } : {}),
     };
   }
 
@@ -202,11 +212,14 @@ export class SyncRun {
       durationMs: startedAt && finishedAt ? Date.parse(finishedAt) - Date.parse(startedAt) : 0,
       rowsPerSecond: this.progress().rowsPerSecond,
       ...(s?.sample ? { sample: s.sample } : {}),
+      ...(this.refusal ? { refused: this.refusal } : {}),
+      ...(s?.plan.unreadBehindStart ? { unreadBehindStart: s.plan.unreadBehindStart } : {}),
     };
   }
 
   /** The Markdown the Temporal UI shows on the run's page. */
   details(): string {
+    if (this.refusal) return `**products sync** · refused: nothing read or written\n\n${this.refusal.message}`;
     return renderDetails(this.progress());
   }
 

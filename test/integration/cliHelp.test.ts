@@ -28,12 +28,13 @@ describe('product-etl --help', () => {
     const names = commands.filter((c) => c.path.length === 1).map((c) => c.path[0]);
     expect(names).toEqual(expect.arrayContaining([
       'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size',
-      'history', 'replay', 'schedule', 'demo', 'seed-demo', 'bench',
+      'history', 'replay', 'rejects', 'schedule', 'demo', 'seed-demo', 'bench',
     ]));
     expect(names).not.toContain('chaos'); // test tooling: `npm run chaos`, not a product command
     expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining([
       'dev-server start', 'dev-server stop', 'dev-server status',
       'schedule create', 'schedule update', 'schedule describe', 'schedule pause', 'schedule unpause', 'schedule trigger', 'schedule delete',
+      'migrate status', 'migrate down', 'rejects prune',
     ]));
     const r = await runCli(['--help'], env);
     expect(r.code).toBe(0);

@@ -1,5 +1,5 @@
 /** Migrations against the real MariaDB: all the way up and down again, and P-ETL-2 over a table with old rows. */
-import { migrateLatest, migrateRollbackAll, migrateUp, pendingMigrations } from '../../src/db/migrate';
+import { migrateDown, migrateLatest, migrateRollbackAll, migrateUp, pendingMigrations } from '../../src/db/migrate';
 import { MIGRATIONS } from '../../migrations';
 import { createTestDatabase, TestDatabase } from '../support/testDatabase';
 
@@ -54,5 +54,39 @@ describe('migrations', () => {
       { brand_code: 'B', sku: 'S1', name: 'b', status: 'active' },
     ]);
     await expect(migrateRollbackAll(db.knex)).rejects.toThrow(/several brands share a sku/);
+  });
+
+  it('the reject dedup migration keeps the earliest of each (staging row version, reason), keys on it, and goes down', async () => {
+    const dedup = MIGRATIONS.findIndex(([name]) => name === '20261203000100_product_etl_reject_dedup');
+    for (let i = 0; i < dedup; i++) await migrateUp(db.knex);
+    const reject = (stagingId: number, at: string, reason: string, runId: string) => ({
+      staging_id: stagingId, reason_code: reason, field: 'price', message: 'm', raw_row: '{}', src_updated_at: at, workflow_id: 'wf', run_id: runId,
+    });
+    // Staging row 1 rejected by three runs (a lookback re-read it twice), then again after upstream re-stamped it;
+    // row 2 rejected twice for two different reasons.
+    await db.knex('product_etl_reject').insert([
+      reject(1, '2026-01-01 00:00:00.000001', 'INVALID_PRICE', 'run-a'),
+      reject(1, '2026-01-01 00:00:00.000001', 'INVALID_PRICE', 'run-b'),
+      reject(2, '2026-01-01 00:00:00.000002', 'INVALID_PRICE', 'run-a'),
+      reject(1, '2026-01-01 00:00:00.000001', 'INVALID_PRICE', 'run-c'),
+      reject(2, '2026-01-01 00:00:00.000002', 'INVALID_STATUS', 'run-b'),
+      reject(1, '2026-01-02 00:00:00.000000', 'INVALID_PRICE', 'run-d'),
+    ]);
+    const rows = () => db.knex('product_etl_reject').orderBy('id').select('staging_id', 'reason_code', 'run_id');
+    expect(await migrateUp(db.knex)).toEqual(['20261203000100_product_etl_reject_dedup']);
+    expect(await rows()).toEqual([
+      { staging_id: '1', reason_code: 'INVALID_PRICE', run_id: 'run-a' },
+      { staging_id: '2', reason_code: 'INVALID_PRICE', run_id: 'run-a' },
+      { staging_id: '2', reason_code: 'INVALID_STATUS', run_id: 'run-b' },
+      { staging_id: '1', reason_code: 'INVALID_PRICE', run_id: 'run-d' },
+    ]);
+    await expect(db.knex('product_etl_reject').insert(reject(1, '2026-01-01 00:00:00.000001', 'INVALID_PRICE', 'run-e'))).rejects.toThrow(/Duplicate entry/);
+
+    expect(await migrateDown(db.knex)).toEqual(['20261203000100_product_etl_reject_dedup']);
+    await db.knex('product_etl_reject').insert(reject(1, '2026-01-01 00:00:00.000001', 'INVALID_PRICE', 'run-e'));
+    expect(await rows()).toHaveLength(5);
+    // Up again over the new duplicate: deduplicated once more.
+    await migrateUp(db.knex);
+    expect(await rows()).toHaveLength(4);
   });
 });

@@ -7,7 +7,7 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { replayHistoryFiles, startSync } from '../../src/client';
 import { runCommandLine } from '../../src/cli/program';
 import { compareCursors } from '../../src/domain/cursor';
@@ -203,7 +203,7 @@ describe('cancel', () => {
 });
 
 describe('one run at a time', () => {
-  it('refuses a second start with the same id, and fails one under another id with SyncAlreadyRunning', async () => {
+  it('refuses a second start with the same id, and ends one under another id as refused (not failed), naming the active run', async () => {
     const e = await env('ops_twice');
     const id = uniqueId('ops-first');
     const first = await startSync(e.worker.client, e.worker.taskQueue, { batchSize: 10 }, id);
@@ -213,14 +213,12 @@ describe('one run at a time', () => {
     expect(same).toBeInstanceOf(ConfigError);
     expect((same as ConfigError).message).toContain(`A product sync is already running (workflow ${id}, run ${first.firstExecutionRunId}`);
 
+    // Started anyway under another id (as the UI or a schedule tick would): the run lock refuses it, and it completes.
     const other = await startSync(e.worker.client, e.worker.taskQueue, { batchSize: 10 }, uniqueId('ops-second'));
-    const err = await other.result().then(() => undefined, (x: unknown) => x);
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    let failure: unknown = (err as WorkflowFailedError).cause;
-    while (failure instanceof Error && !(failure instanceof ApplicationFailure)) failure = failure.cause;
-    expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect((failure as ApplicationFailure).type).toBe('SyncAlreadyRunning');
-    expect((failure as ApplicationFailure).message).toContain(`workflow ${id} (run ${first.firstExecutionRunId}`);
+    const summary = await other.result();
+    expect(summary).toMatchObject({ status: 'refused', batches: 0, rowsRead: 0, refused: { activeRun: { workflowId: id, runId: first.firstExecutionRunId } } });
+    expect(summary.refused?.message).toContain(`workflow ${id} (run ${first.firstExecutionRunId}`);
+    expect((await other.describe()).status.name).toBe('COMPLETED');
     expect((await first.describe()).status.name).toBe('RUNNING');
 
     await first.cancel();

@@ -65,17 +65,19 @@ interface RigOptions {
 
 const ROOT = join(__dirname, '..', '..');
 const PATCHED_MEMO_LINE = "      if (wf.patched('cancel-summary-in-memo')) wf.upsertMemo({ summary: result });\n";
+const PATCHED_REFUSAL_LINE = "    if (refusal && wf.patched('refused-start-completes')) return refusal;\n";
 
 /**
- * The workflow as it was before `patched('cancel-summary-in-memo')` came in (commit 3147dca): the current file
- * without that line, which is the only change to its commands. Written under .tmp (git-ignored) and bundled there.
+ * The workflow as it was before a patch came in: the current productSync.ts without the patched() line, which is the
+ * only change to its commands (cancel-summary-in-memo: commit 3147dca; refused-start-completes: without it a refusal
+ * is rethrown, fails the run, and the lock release is tried, as before). Written under .tmp (git-ignored), bundled there.
  */
-async function prePatchBundle(): Promise<WorkflowBundleWithSourceMap> {
+async function prePatchBundle(line = PATCHED_MEMO_LINE, name = 'pre-patch'): Promise<WorkflowBundleWithSourceMap> {
   const source = readFileSync(join(ROOT, 'src', 'workflows', 'productSync.ts'), 'utf8');
-  if (!source.includes(PATCHED_MEMO_LINE)) throw new Error("productSync.ts no longer has the patched('cancel-summary-in-memo') line this scenario removes");
-  const dir = join(ROOT, '.tmp', 'record', 'pre-patch');
+  if (!source.includes(line)) throw new Error(`productSync.ts no longer has the line this scenario removes: ${line.trim()}`);
+  const dir = join(ROOT, '.tmp', 'record', name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'productSync.ts'), source.replace(PATCHED_MEMO_LINE, '').replace(/from '\.\.\//g, "from '../../../src/").replace(/from '\.\//g, "from '../../../src/workflows/"));
+  writeFileSync(join(dir, 'productSync.ts'), source.replace(line, '').replace(/from '\.\.\//g, "from '../../../src/").replace(/from '\.\//g, "from '../../../src/workflows/"));
   writeFileSync(join(dir, 'index.ts'), "export { productSyncWorkflow } from './productSync';\n");
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never;
   return bundleWorkflowCode({ workflowsPath: join(dir, 'index.ts'), logger: quiet });
@@ -228,6 +230,40 @@ describe('record histories into test/histories', () => {
       const history = await save('activity-retry.json', handle.workflowId, handle.firstExecutionRunId);
       const retried = history.events?.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1) ?? [];
       expect(retried).toHaveLength(1);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  scenario('refused-start')('a start refused by the run lock while another run holds it: completes as refused', async () => {
+    const r = await rig('refused', { rows: 40, batchDelayMs: 300 });
+    try {
+      const active = await r.start({ batchSize: 10 }, 'refused-active');
+      await waitFor('the active run to hold the lock', async () => (await active.query(progressQuery)).batchesDone >= 1);
+      await active.signal(pauseSignal);
+      const handle = await r.start({ batchSize: 10 }, 'refused-start');
+      expect(await handle.result()).toMatchObject({ status: 'refused', batches: 0, refused: { activeRun: { workflowId: active.workflowId } } });
+      const history = await save('refused-start.json', handle.workflowId, handle.firstExecutionRunId);
+      expect(history.events?.some((e) => e.markerRecordedEventAttributes)).toBe(true); // the refused-start-completes patch marker
+      await active.cancel();
+      await active.result().catch(() => undefined);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  scenario('refused-start-before-patch')('the same refused start under the workflow as it was before refused-start-completes: it fails', async () => {
+    const r = await rig('refusedpre', { rows: 40, batchDelayMs: 300, bundle: await prePatchBundle(PATCHED_REFUSAL_LINE, 'pre-refusal-patch') });
+    try {
+      const active = await r.start({ batchSize: 10 }, 'refused-active');
+      await waitFor('the active run to hold the lock', async () => (await active.query(progressQuery)).batchesDone >= 1);
+      await active.signal(pauseSignal);
+      const handle = await r.start({ batchSize: 10 }, 'refused-start-before-patch');
+      await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      const history = await save('refused-start-before-patch.json', handle.workflowId, handle.firstExecutionRunId);
+      expect(history.events?.some((e) => e.markerRecordedEventAttributes)).toBe(false); // no patch marker: the old code path
+      await active.cancel();
+      await active.result().catch(() => undefined);
     } finally {
       await r.stop();
     }

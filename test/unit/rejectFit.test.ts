@@ -4,7 +4,9 @@ import type { StagingRow } from '../../src/domain/types';
 import { rejectTuple, TRUNCATED_KEY } from '../../src/db/stores/rejectStore';
 import { StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
 
-const HEAD_BYTES = 'INSERT INTO product_etl_reject (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES '.length;
+// The statement around the tuples: its head, and the tail that skips a reject already recorded.
+const HEAD_BYTES = 'INSERT INTO product_etl_reject (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES '.length +
+  ' ON DUPLICATE KEY UPDATE id = id'.length;
 const run = { workflowId: 'wf-1', temporalRunId: '00000000-0000-0000-0000-000000000000' };
 
 function entry(attributes: string, extra: Partial<StagingRow> = {}): RejectEntry {

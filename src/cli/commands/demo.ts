@@ -6,6 +6,7 @@ import { SyncClient } from '../../client';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { migrateLatest } from '../../db/migrate';
+import { nextDemoStartAt } from '../../demo/nextStartAt';
 import { seedStaging } from '../../demo/seedStaging';
 import { loadTemporalSettings } from '../../temporal/connection';
 import { defaultDevServerOptions, startDevServer } from '../../temporal/devServer';
@@ -49,7 +50,7 @@ async function demo({ rows, limit: batchSize }: OptionsOf<typeof define>): Promi
     const hasRows = (await knex.schema.hasTable(STAGING_TABLE)) && (await knex(STAGING_TABLE).first('id')) !== undefined;
     if (!hasRows) {
       say(`== Demo data: ${formatCount(rows)} messy staging rows`);
-      await seedStaging(knex, { rows });
+      await seedStaging(knex, { rows, startAt: await nextDemoStartAt(knex, { staging: false }) });
     } else {
       say('== products_staging already has rows: syncing what is there');
     }

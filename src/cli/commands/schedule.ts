@@ -9,8 +9,8 @@ import { print, say } from '../output';
 const LOOKBACK_HELP = `
 --lookback: each run first re-reads this far behind the watermark, for rows committed late with an older
 src_updated_at. Default ${DEFAULT_SCHEDULED_LOOKBACK} for scheduled runs; --lookback 0 turns it off. Longer catches later commits but
-re-reads more rows every run (rows already applied change nothing; rejected rows in the window get one more reject
-row per run). Not applied with --no-resume, which re-reads everything.`;
+re-reads more rows every run (rows already applied change nothing; rejected rows are counted again but recorded
+once). Not applied with --no-resume, which re-reads everything.`;
 
 /** Every subcommand names its schedule. */
 const subcommand = (parent: Command, name: string, description: string) =>

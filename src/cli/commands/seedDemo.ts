@@ -2,6 +2,7 @@ import { formatCount } from '../../shared/format';
 import { Command } from '@commander-js/extra-typings';
 import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
+import { nextDemoStartAt } from '../../demo/nextStartAt';
 import { seedStaging } from '../../demo/seedStaging';
 import { act, AddCommand, OptionsOf, wholeNumberArg } from '../command';
 import { openDatabase } from '../context';
@@ -28,8 +29,11 @@ async function seedDemo(o: OptionsOf<typeof define>): Promise<number> {
   await ensureDatabase(settings);
   const { knex } = await openDatabase(settings);
   try {
-    const r = await seedStaging(knex, { rows: o.rows, seed: o.seed, truncate: o.truncate === true });
-    print(`Inserted ${formatCount(r.inserted)} staging rows into ${describeDatabase(settings)} in ${(r.elapsedMs / 1000).toFixed(1)}s`);
+    const truncate = o.truncate === true;
+    // After the watermark (and after what is in staging), so the next sync reads them.
+    const startAt = await nextDemoStartAt(knex, { staging: !truncate });
+    const r = await seedStaging(knex, { rows: o.rows, seed: o.seed, truncate, startAt });
+    print(`Inserted ${formatCount(r.inserted)} staging rows into ${describeDatabase(settings)} in ${(r.elapsedMs / 1000).toFixed(1)}s${startAt ? `, dated from ${startAt} (after the watermark and the newest staging row)` : ''}`);
     return 0;
   } finally {
     await knex.destroy();

@@ -3,6 +3,7 @@ import { TemporalUnavailableError } from '../../errors';
 import { act, AddCommand, OptionsOf, workflowIdOption } from '../command';
 import { withSyncClient } from '../context';
 import { exitCodeOfRun } from '../exitCodes';
+import { databaseFreshness } from '../databaseFreshness';
 import { followRun } from '../follow';
 import { describeLine, formatOutcome } from '../format/outcome';
 import { formatProgress } from '../format/progress';
@@ -31,6 +32,7 @@ async function status(o: OptionsOf<typeof define>): Promise<number> {
     if (d.status.name !== 'RUNNING') {
       const outcome = await client.outcome(run.handle);
       print(formatOutcome(outcome));
+      for (const line of await databaseFreshness()) print(line);
       return exitCodeOfRun(outcome.status);
     }
     if (o.follow) {
@@ -48,6 +50,7 @@ async function status(o: OptionsOf<typeof define>): Promise<number> {
     }
     print(`Product sync ${d.workflowId}: ${p.state}${p.dryRun ? ' (dry run)' : ''}`);
     print(formatProgress(p));
+    for (const line of await databaseFreshness()) print(line);
     return 0;
   });
 }

@@ -54,6 +54,8 @@ async function sync(o: OptionsOf<typeof define>): Promise<number> {
       if (outcome === INTERRUPTED) return stoppedFollowing(handle.workflowId, { inProcessWorker: o.withWorker ? settings.taskQueue : undefined });
       // A completed run prints its summary as it always has; any other ending says how it ended, and so does the exit status.
       print(outcome.kind === 'summary' && outcome.status === 'COMPLETED' ? formatSummary(outcome.summary) : formatOutcome(outcome));
+      // Refused by the run lock (a start that raced past the check before starting): nothing ran, as for that check.
+      if (outcome.kind === 'summary' && outcome.summary.status === 'refused') return 2;
       return exitCodeOfRun(outcome.status);
     };
     if (!o.withWorker) return run();

@@ -2,6 +2,7 @@ import { formatCount } from '../../shared/format';
 import { formatCursor } from '../../domain/cursor';
 import type { SyncProgress } from '../../workflows/definitions';
 import { renderDetails } from '../../workflows/details';
+import { runLagLine } from './freshness';
 
 const n = formatCount;
 export const BAR_WIDTH = 20;
@@ -31,7 +32,8 @@ export function formatProgress(p: SyncProgress): string {
     `  outcomes      inserted ${n(c.inserted)} · updated ${n(c.updated)} · unchanged ${n(c.unchanged)} · stale ${n(c.stale)} · rejected ${n(c.rejected)}`,
     `  cursor        ${formatCursor(p.cursor)} -> end ${formatCursor(p.endCursor)} (started at ${formatCursor(p.startCursor)})`,
     `  started       ${p.startedAt ?? '-'}${p.continuedAsNew ? ` · continued as new ${p.continuedAsNew} time(s)` : ''}`,
-  ].join('\n');
+    runLagLine(p),
+  ].filter((line) => line !== undefined).join('\n');
 }
 
 /** The UI's current details on one line: what `sync` logs while it follows its run. */

@@ -9,6 +9,12 @@ import { RunIdentity, runTail } from './changeLogStore';
 import { REJECT_TABLE } from '../tables';
 
 const HEAD = `INSERT INTO ${REJECT_TABLE} (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES `;
+/**
+ * A reject already recorded for the same staging row version and reason (unique key uq_reject_row_version_reason) is
+ * kept as it is, so re-reads (a lookback, --no-resume) add nothing (spec section 5, amended 2026-12-02). A no-op
+ * update rather than INSERT IGNORE, which would also swallow every other error (a value too long, a bad datetime).
+ */
+const TAIL = ' ON DUPLICATE KEY UPDATE id = id';
 
 /** The key under which a cut raw row says what was cut: each cut field's full size and SHA-256 (docs/operations.md). */
 export const TRUNCATED_KEY = '_truncated';
@@ -29,7 +35,7 @@ function tuple(r: RejectEntry, message: string, rawRowJson: string, runLiterals:
   );
 }
 
-const fits = (t: string, limit: number) => fitsAlone(HEAD, t, '', limit);
+const fits = (t: string, limit: number) => fitsAlone(HEAD, t, TAIL, limit);
 
 /** Cuts a string to at most n UTF-16 units without splitting a surrogate pair. */
 function cut(s: string, n: number): string {
@@ -131,7 +137,7 @@ export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): st
         // One pass over the field instead of rendering it at every step of a bisection (each render of megabytes of
         // backslashes costs most of a second); the render is still checked, and bisection remains the fallback.
         const value = (r.raw_row as unknown as Record<string, string>)[fields[0]];
-        const n = longestPrefixWithin(value, limit - HEAD.length - Buffer.byteLength(attempt(0)));
+        const n = longestPrefixWithin(value, limit - HEAD.length - TAIL.length - Buffer.byteLength(attempt(0)));
         const candidate = attempt(n);
         if (fits(candidate, limit)) return candidate;
       }
@@ -146,13 +152,16 @@ export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): st
     }
   }
   const smallest = tuple(r, r.message.slice(0, SHORT_MESSAGE), truncatedRawRow(r.raw_row, longestFirst, 0, describe), runLiterals);
-  throw new StatementTooLargeError(HEAD.length + Buffer.byteLength(smallest), limit, `The reject of staging row ${r.staging_id}, even with its raw row cut,`);
+  throw new StatementTooLargeError(HEAD.length + TAIL.length + Buffer.byteLength(smallest), limit, `The reject of staging row ${r.staging_id}, even with its raw row cut,`);
 }
 
 export const rejectStore = {
-  /** Renders and sends the batch's reject rows; the promise settles when the server has run them. */
+  /**
+   * Renders and sends the batch's reject rows; the promise settles when the server has run them. Rows already
+   * recorded for the same staging row version and reason are skipped by the server (TAIL).
+   */
   insert(trx: Knex.Transaction, rejects: readonly RejectEntry[], run: RunIdentity, limit = MAX_STATEMENT_BYTES): Promise<void> {
     const tuples = rejects.map((r) => rejectTuple(r, run, limit));
-    return Promise.all(multiRowStatements(HEAD, tuples, '', limit, 'A reject row').map((sql) => send(trx, sql))).then(() => undefined);
+    return Promise.all(multiRowStatements(HEAD, tuples, TAIL, limit, 'A reject row').map((sql) => send(trx, sql))).then(() => undefined);
   },
 };

@@ -4,7 +4,7 @@ import { ConfigError } from '../../../src/errors';
 import type { RunOwner } from '../../../src/shared/syncTypes';
 import { CLI_WORKFLOW_ID, pauseSignal } from '../../../src/workflows/definitions';
 import { messageOf } from '../util';
-import { endingOf } from './starts';
+import { endingOf, REFUSED } from './starts';
 import type { Injection } from './context';
 
 /** The run the faults hit, by its workflow id and pipeline run (its first execution's run id). */
@@ -17,7 +17,7 @@ function injection(kind: Injection['kind'], detail: string): Injection {
 /**
  * The run itself begins as a race: `product-sync` started twice at the same instant, and a run under another id at
  * that instant too. Temporal must refuse one `product-sync`; of the two executions left, the run lock must let
- * exactly one through (the other fails with SyncAlreadyRunning). Whichever wins is the run the faults then hit.
+ * exactly one through (the other completes as refused). Whichever wins is the run the faults then hit.
  */
 export async function openingRace(client: Client, taskQueue: string, batchSize: number): Promise<{ main: MainRun; injections: Injection[] }> {
   const rivalId = 'product-sync-rival-1';
@@ -48,9 +48,9 @@ export async function openingRace(client: Client, taskQueue: string, batchSize: 
   const loser = await Promise.race(candidates.map(async (run) => ({ run, ending: await endingOf(client, run.workflowId, run.pipelineRunId, 120_000) })));
   const main = candidates.find((r) => r !== loser.run) as MainRun;
   const mainState = (await client.workflow.getHandle(main.workflowId, main.pipelineRunId).describe()).status.name;
-  other.ok = loser.ending === 'SyncAlreadyRunning' && mainState === 'RUNNING';
+  other.ok = loser.ending === REFUSED && mainState === 'RUNNING';
   other.observed.push(other.ok
-    ? `${loser.run.workflowId} lost the run lock: failed with SyncAlreadyRunning; ${main.workflowId} runs`
+    ? `${loser.run.workflowId} lost the run lock: completed as refused; ${main.workflowId} runs`
     : `${loser.run.workflowId}: ${loser.ending}; ${main.workflowId}: ${mainState}`);
   return { main, injections: [same, other] };
 }

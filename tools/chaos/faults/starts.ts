@@ -5,9 +5,15 @@ import { SCHEDULE_ID, WORKFLOW_TYPE } from '../../../src/workflows/definitions';
 import { messageOf, retrying, waitFor, withTimeout } from '../util';
 import { FaultContext, Injection, newInjection } from './context';
 
-/** How a run that was started ended: its ApplicationFailure type when it failed (SyncAlreadyRunning is the refusal). */
+/** The ending of a start the run lock refused. */
+export const REFUSED = 'Refused';
+
+/**
+ * How a run that was started ended: 'Refused' when the run lock refused it (it completes with status `refused`), its
+ * ApplicationFailure type when it failed, else 'Completed'.
+ */
 export async function endingOf(client: Client, workflowId: string, temporalRunId?: string, timeoutMs = 180_000): Promise<string> {
-  const result = client.workflow.getHandle(workflowId, temporalRunId).result().then(() => 'Completed', (err: unknown) => {
+  const result = client.workflow.getHandle(workflowId, temporalRunId).result().then((r: { status?: string } | undefined) => (r?.status === 'refused' ? REFUSED : 'Completed'), (err: unknown) => {
     let e: unknown = err;
     for (let i = 0; i < 6 && e instanceof Error; i++) {
       if (e instanceof ApplicationFailure) return e.type ?? 'ApplicationFailure';
@@ -20,7 +26,7 @@ export async function endingOf(client: Client, workflowId: string, temporalRunId
 
 /**
  * Two starts at the same moment while the run goes on: one under the run's own id (Temporal refuses it: already
- * started) and one under another id (Temporal starts it; the run lock fails it at once with SyncAlreadyRunning).
+ * started) and one under another id (Temporal starts it; the run lock refuses it at once and it completes as `refused`).
  */
 export async function concurrentStarts(ctx: FaultContext): Promise<Injection[]> {
   const same = newInjection(ctx, 'start-same-id');
@@ -44,8 +50,8 @@ export async function concurrentStarts(ctx: FaultContext): Promise<Injection[]> 
     other.observed.push(`the start itself failed: ${messageOf(b.reason)}`);
   } else {
     const ending = await endingOf(ctx.client, rivalId, b.value.firstExecutionRunId);
-    other.ok = ending === 'SyncAlreadyRunning';
-    other.observed.push(ending === 'SyncAlreadyRunning' ? 'refused by the run lock: failed with SyncAlreadyRunning' : `NOT refused: ${ending}`);
+    other.ok = ending === REFUSED;
+    other.observed.push(ending === REFUSED ? 'refused by the run lock: completed as refused' : `NOT refused: ${ending}`);
   }
   return [same, other];
 }
@@ -65,7 +71,7 @@ export async function createSchedule(client: Client, taskQueue: string, batchSiz
   });
 }
 
-/** A schedule tick during the manual run: the scheduled run must be refused (SyncAlreadyRunning) or skipped. */
+/** A schedule tick during the manual run: the scheduled run must be refused by the run lock or skipped. */
 export async function scheduleTick(ctx: FaultContext): Promise<Injection> {
   const inj = newInjection(ctx, 'schedule-tick');
   const handle = ctx.client.schedule.getHandle(SCHEDULE_ID);
@@ -89,7 +95,7 @@ export async function scheduleTick(ctx: FaultContext): Promise<Injection> {
   const started = after.info.recentActions[after.info.recentActions.length - 1]?.action.workflow;
   inj.detail = `triggered the schedule: it started ${started?.workflowId ?? 'a run'}`;
   const ending = started ? await endingOf(ctx.client, started.workflowId, started.firstExecutionRunId) : 'unknown run';
-  inj.ok = ending === 'SyncAlreadyRunning';
-  inj.observed.push(inj.ok ? 'refused by the run lock: failed with SyncAlreadyRunning' : `NOT refused: ${ending}`);
+  inj.ok = ending === REFUSED;
+  inj.observed.push(inj.ok ? 'refused by the run lock: completed as refused' : `NOT refused: ${ending}`);
   return inj;
 }
