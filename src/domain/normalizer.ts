@@ -319,7 +319,8 @@ function renderPath(path: PathSegment[]): string {
     .map((seg, i) => {
       if (i === 0) return String(seg);
       if (typeof seg === 'number') return `[${seg}]`;
-      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`;
+      // Only short keys are tested: a message shows at most 200 code points, and a regex on megabytes can overflow.
+      return seg.length <= 200 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`;
     })
     .join('');
   return truncateCodePoints(text, 200);

@@ -1,4 +1,4 @@
-import { codePointLength, normalizeText, quoteExcerpt, truncateCodePoints } from '../../src/domain/text';
+import { codePointLength, isAlreadyNormal, normalizeText, quoteExcerpt, truncateCodePoints } from '../../src/domain/text';
 
 describe('normalizeText', () => {
   test.each([
@@ -107,5 +107,22 @@ describe('quoteExcerpt', () => {
   });
   test('exactly 80 code points is not truncated', () => {
     expect(quoteExcerpt('x'.repeat(80))).toBe(JSON.stringify('x'.repeat(80)));
+  });
+});
+
+describe('isAlreadyNormal (the fast path of text())', () => {
+  const regex = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+  it.each(['a', 'a b', 'ab cd ef', '', ' ', ' a', 'a ', 'a  b', 'a\tb', 'é', 'a\u3000b', '~!{}', 'x'.repeat(50) + ' y'])(
+    'agrees with the regex it replaces on %j',
+    (s) => {
+      expect(isAlreadyNormal(s)).toBe(regex.test(s));
+    },
+  );
+
+  it('takes megabytes without a space in linear time and no stack (the input that overflowed the regex)', () => {
+    const big = '{"a":"' + '\\'.repeat(8_500_000) + '"}';
+    expect(isAlreadyNormal(big)).toBe(true);
+    expect(normalizeText(big)).toBe(big);
+    expect(isAlreadyNormal(big + ' ')).toBe(false);
   });
 });
