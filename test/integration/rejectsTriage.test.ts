@@ -107,7 +107,7 @@ it('rejects shows the last run by reason, list and export give every reject with
   // CSV to stdout: header, one record per reject, RFC 4180 quoting, raw_row as JSON text; notes on stderr only.
   const csv = stdoutOf(['rejects', 'export', '--format', 'csv']);
   expect(csv.code).toBe(0);
-  expect(csv.stderr).toMatch(new RegExp(`Exported ${total.toLocaleString('en-US')} reject\\(s\\) \\(csv\\)`));
+  expect(csv.stderr).toMatch(new RegExp(`Exported ${total.toLocaleString('en-US')} reject\\(s\\) \\(csv\\): Rejects of the last run`));
   const records = parseCsv(csv.stdout);
   expect(records[0]).toEqual(['staging_id', 'brand_code', 'sku', 'reason_code', 'field', 'message', 'src_updated_at', 'created_at', 'raw_row']);
   expect(records).toHaveLength(total + 1);
@@ -159,7 +159,7 @@ it('rejects shows the last run by reason, list and export give every reject with
   }
   // --since: by when first recorded.
   const since = await runCli(['rejects', '--since', '1h'], cliEnv);
-  expect(since.out).toMatch(/^Rejects of the rejects recorded since/);
+  expect(since.out).toMatch(/^Rejects recorded since \S+ \S+ \(the last 1h\)/);
   expect(since.out).toMatch(new RegExp(`\\n  total +${total.toLocaleString('en-US')}\\n`));
 });
 
@@ -173,4 +173,7 @@ it('refuses contradictory or unknown selections', async () => {
   const format = await runCli(['rejects', 'export', '--format', 'xml'], cliEnv);
   expect(format.code).toBe(2);
   for (const bad of [['--since', 'soon'], ['--since', '0']]) expect((await runCli(['rejects', ...bad], cliEnv)).code).toBe(2);
+  const out = await runCli(['rejects', 'export', '--out', join(dir, 'no-such-dir', 'x.csv')], cliEnv);
+  expect(out.code).toBe(2);
+  expect(out.out).toMatch(/error: --out .*no-such-dir/);
 });

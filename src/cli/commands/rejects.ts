@@ -89,14 +89,14 @@ async function select(knex: Knex, o: { run?: string; since?: string; reason?: st
   if (o.since !== undefined) {
     const seconds = positiveSeconds('--since', o.since, 'it would select nothing.');
     const cutoff = await rejectRetentionStore.cutoff(knex, seconds);
-    return { filter: { createdSince: cutoff, ...reason }, label: `rejects recorded since ${cutoff} (the last ${formatSeconds(seconds)})` };
+    return { filter: { createdSince: cutoff, ...reason }, label: `Rejects recorded since ${cutoff} (the last ${formatSeconds(seconds)})` };
   }
   const run = o.run !== undefined ? await rejectQueries.run(knex, o.run) : await rejectQueries.lastRun(knex);
   if (!run) {
     if (o.run !== undefined) throw new NotFoundError(`no committed batch of a run or workflow "${o.run}" in etl_batch_log`, 'Give the workflow id that `sync` or `status` printed, or a pipeline run id (etl_batch_log.run_id); or select with --since.');
     return undefined;
   }
-  return { filter: { range: { from: run.from, to: run.to }, ...reason }, label: (o.run === undefined ? 'last ' : '') + describeRun(run) };
+  return { filter: { range: { from: run.from, to: run.to }, ...reason }, label: `Rejects of the ${o.run === undefined ? 'last ' : ''}${describeRun(run)}` };
 }
 
 async function withDb<T>(run: (knex: Knex, where: string) => Promise<T>): Promise<T> {
@@ -120,7 +120,7 @@ async function summary(o: OptionsOf<typeof defineSummary>): Promise<number> {
     }
     const counts = await rejectQueries.countByReason(knex, sel.filter);
     const total = counts.reduce((s, c) => s + c.rejects, 0);
-    print(`Rejects of the ${sel.label}`);
+    print(sel.label);
     if (total === 0) {
       print('  none');
       return 0;
@@ -152,7 +152,7 @@ async function list(o: OptionsOf<typeof defineList>): Promise<number> {
     }
     const rows = await rejectQueries.page(knex, sel.filter, '0', o.limit + 1);
     const shown = rows.slice(0, o.limit);
-    print(`Rejects of the ${sel.label}${o.reason ? `, reason ${o.reason}` : ''}`);
+    print(`${sel.label}${o.reason ? `, reason ${o.reason}` : ''}`);
     if (shown.length === 0) {
       print('  none');
       return 0;
@@ -174,8 +174,13 @@ async function exportRejects(o: OptionsOf<typeof defineExport>): Promise<number>
   return withDb(async (knex, where) => {
     const sel = await select(knex, o);
     const out = o.out !== undefined ? createWriteStream(o.out) : process.stdout;
-    const opened = o.out !== undefined ? once(out, 'open') : Promise.resolve();
-    await opened;
+    if (o.out !== undefined) {
+      try {
+        await once(out, 'open');
+      } catch (err) {
+        throw new ConfigError(`--out ${o.out}: ${(err as Error).message}`);
+      }
+    }
     const write = async (text: string) => {
       if (!out.write(text)) await once(out, 'drain');
     };
@@ -201,7 +206,7 @@ async function exportRejects(o: OptionsOf<typeof defineExport>): Promise<number>
       await once(out, 'finish');
     }
     // stderr, so that stdout holds only the export.
-    say(sel ? `Exported ${formatCount(written)} reject(s) (${o.format}) of the ${sel.label}${o.reason ? `, reason ${o.reason}` : ''}${o.out !== undefined ? ` to ${o.out}` : ''}.` : NO_RUN(where));
+    say(sel ? `Exported ${formatCount(written)} reject(s) (${o.format}): ${sel.label}${o.reason ? `, reason ${o.reason}` : ''}${o.out !== undefined ? ` to ${o.out}` : ''}.` : NO_RUN(where));
     return 0;
   });
 }
