@@ -34,7 +34,7 @@ describe('product-etl --help', () => {
     expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining([
       'dev-server start', 'dev-server stop', 'dev-server status',
       'schedule create', 'schedule update', 'schedule describe', 'schedule pause', 'schedule unpause', 'schedule trigger', 'schedule delete',
-      'migrate status', 'migrate down', 'rejects prune',
+      'migrate status', 'migrate down', 'rejects prune', 'rejects summary', 'rejects list', 'rejects export',
     ]));
     const r = await runCli(['--help'], env);
     expect(r.code).toBe(0);

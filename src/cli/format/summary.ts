@@ -25,6 +25,7 @@ function rejectsPointer(s: SyncSummary): string[] {
   return [
     `  rejects are in product_etl_reject (kept once per staging row version and reason; \`npx product-etl rejects prune --older-than 30d\` for retention):`,
     `    SELECT staging_id, reason_code, message FROM product_etl_reject WHERE src_updated_at BETWEEN '${from}' AND '${to}' ORDER BY src_updated_at, staging_id;`,
+    `    or by reason: npx product-etl rejects; as a file for upstream: npx product-etl rejects export --format csv --out rejects.csv`,
   ];
 }
 
