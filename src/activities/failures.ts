@@ -14,8 +14,13 @@ const LOST_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'PROTOCOL_CONNECTION
  */
 const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'ER_TOO_MANY_USER_CONNECTIONS']);
 
+/** The driver's error: objection wraps it (`nativeError`), knex and mysql2 do not. */
+function driverError(err: unknown): DriverError & { name?: string } {
+  return ((err as { nativeError?: DriverError })?.nativeError ?? err) as DriverError & { name?: string };
+}
+
 export function isOutage(err: unknown): boolean {
-  const native = ((err as { nativeError?: DriverError })?.nativeError ?? err) as DriverError & { name?: string };
+  const native = driverError(err);
   return OUTAGE_CODES.has(native?.code ?? '') || native?.name === 'KnexTimeoutError';
 }
 
@@ -46,7 +51,7 @@ interface DriverError {
  */
 export function classifyDatabaseError(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
-  const native = ((err as { nativeError?: DriverError })?.nativeError ?? err) as DriverError;
+  const native = driverError(err);
   const code = native?.code ?? (CLOSED_CONNECTION.test(String(native?.message)) ? 'CONNECTION_CLOSED' : undefined);
   if (!code) return err;
   if (code === 'PRODUCT_ETL_UNSAFE_SESSION') {

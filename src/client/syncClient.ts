@@ -4,8 +4,7 @@ import { ConfigError, NotFoundError, TemporalUnavailableError } from '../errors'
 import { connectClient, loadTemporalSettings, TemporalSettings } from '../temporal/connection';
 import { pauseSignal, ProductSyncInput, resumeSignal, setBatchSizeUpdate, SyncProgress, SyncSummary } from '../workflows/definitions';
 import type { productSyncWorkflow } from '../workflows/productSync';
-import { findActiveRun, findLatestRun, requireActiveRun } from './activeRun';
-import { refuseWhileActive } from './activeRuns';
+import { findActiveRun, findLatestRun, refuseWhileActive, requireActiveRun } from './activeRun';
 import { findSyncRun, requireRunning, SyncHandle, SyncRun, workflowIdOf } from './findRun';
 import { followUntil, ProgressListener } from './follow';
 import { RunOutcome, runOutcome, syncSummary } from './outcome';
