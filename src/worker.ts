@@ -7,13 +7,10 @@ import type { Logger } from './activities/logger';
 import { formatListenAddress, ListenAddress } from './observability/address';
 import { noMetrics, type SyncMetrics } from './observability/metricsApi';
 import { PIPELINE_NAME } from './shared/pipeline';
+import { workerWorkflowCode } from './workflowBundle';
 import type { RunOutcomeSinks } from './workflows/runOutcomeInterceptor';
 
-/**
- * Workflow interceptor modules, bundled with the workflows. A worker that is handed a prebuilt bundle must have been
- * bundled with these (bundleWorkflowCode's workflowInterceptorModules), or runs-by-state is not reported.
- */
-export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [require.resolve('./workflows/runOutcomeInterceptor')];
+export { WORKFLOW_INTERCEPTOR_MODULES } from './workflowBundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -23,7 +20,10 @@ export interface CreateWorkerOptions {
   /** Lets the run lock ask Temporal whether the run holding it is still open. */
   client?: Client;
   logger?: Logger;
-  /** Pre-built workflow bundle (tests build it once); default: bundle src/workflows at start. */
+  /**
+   * The workflow bundle (tests bundle the sources once per file); default: the one `npm run build` made, refused when
+   * it is missing or older than the compiled code (src/workflowBundle.ts), or the sources bundled at start in a test run.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
   /** Overrides of the activities' settings (e.g. maxBatchAttempts); the pipeline name is fixed. */
@@ -35,7 +35,7 @@ export interface CreateWorkerOptions {
 }
 
 /** The worker side of the run-outcome sink: each closed sync run, once (never again on replay). */
-function runOutcomeSinks(metrics: SyncMetrics): InjectedSinks<RunOutcomeSinks> {
+export function runOutcomeSinks(metrics: SyncMetrics): InjectedSinks<RunOutcomeSinks> {
   return {
     runOutcome: {
       finished: {
@@ -71,9 +71,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    ...(o.workflowBundle
-      ? { workflowBundle: o.workflowBundle }
-      : { workflowsPath: require.resolve('./workflows'), interceptors: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] } }),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workerWorkflowCode()),
     activities,
     sinks: runOutcomeSinks(o.metrics ?? noMetrics),
     // Batches are transactions on one database: a few at a time is plenty, more only contend for locks.

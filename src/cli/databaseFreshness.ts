@@ -1,4 +1,3 @@
-import { freshnessStore } from '../db/stores/freshnessStore';
 import { errorMessage } from '../errors';
 import { openDatabase } from './context';
 import { freshnessLines } from './format/freshness';
@@ -10,6 +9,8 @@ import { freshnessLines } from './format/freshness';
  */
 export async function databaseFreshness(): Promise<string[]> {
   try {
+    // The store (objection's models) is loaded only when status gets this far.
+    const { freshnessStore } = await import('../db/stores/freshnessStore');
     const { knex } = await openDatabase();
     try {
       return freshnessLines(await freshnessStore.read(knex));

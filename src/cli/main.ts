@@ -1,13 +1,27 @@
-import { observabilityAddresses } from '../observability/address';
-import { installRuntime } from '../worker';
 import { runCommandLine } from './program';
 
 /**
- * The entry point of bin/product-etl.js: the command line, with the Temporal runtime set up for a command. The runtime
- * is installed once per process, so the SDK's metrics port is opened here, and only for the long-running worker.
+ * Commands that run a Temporal worker (or replay histories) in this process. Only these load @temporalio/worker and
+ * install its runtime: the others talk to Temporal through @temporalio/client alone, which needs no runtime, and start
+ * in a fraction of the time (docs/operations.md, "Start time and CLI latency").
+ */
+export function needsWorkerRuntime(action: { name(): string; opts(): Record<string, unknown> }): boolean {
+  switch (action.name()) {
+    case 'worker': case 'demo': case 'bench': case 'stack-check': case 'replay': return true;
+    case 'sync': return action.opts().withWorker === true;
+    default: return false;
+  }
+}
+
+/**
+ * The entry point of bin/product-etl.js: the command line, with the Temporal runtime set up for a command that runs a
+ * worker. The runtime is installed once per process, so the SDK's metrics port is opened here, and only for the
+ * long-running worker.
  */
 export function main(argv: string[]): Promise<number> {
-  return runCommandLine(argv, (action) => {
+  return runCommandLine(argv, async (action) => {
+    if (!needsWorkerRuntime(action)) return;
+    const [{ observabilityAddresses }, { installRuntime }] = await Promise.all([import('../observability/address'), import('../worker')]);
     const sdkMetricsAddr = action.name() === 'worker' ? observabilityAddresses(process.env, action.opts().metricsAddr as string | undefined).sdkMetrics : undefined;
     installRuntime({ sdkMetricsAddr });
   });

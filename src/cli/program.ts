@@ -93,7 +93,7 @@ export function buildProgram(exit: ExitStatus): Command {
  * Parses `argv` (without node and the script) and runs the command; returns its exit status. Errors are printed as
  * message and hint (reportError); `beforeCommand` runs once the command line has parsed, before the command.
  */
-export async function runCommandLine(argv: string[], beforeCommand?: (action: { name(): string; opts(): Record<string, unknown> }) => void): Promise<number> {
+export async function runCommandLine(argv: string[], beforeCommand?: (action: { name(): string; opts(): Record<string, unknown> }) => void | Promise<void>): Promise<number> {
   const exit: ExitStatus = { code: 0 };
   const program = buildProgram(exit);
   if (beforeCommand) program.hook('preAction', (_program, action) => beforeCommand(action));

@@ -1,6 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { ConfigError, TemporalUnavailableError } from '../errors';
 
 export const DEFAULT_TASK_QUEUE = 'product-etl';
@@ -55,6 +55,8 @@ export function checkAddress(address: string): void {
 
 export async function connectClient(settings: TemporalSettings = loadTemporalSettings()): Promise<Client> {
   checkAddress(settings.address);
+  // Loaded on first connect: a command that only reads the database (migrate, rejects) does without gRPC.
+  const { Client, Connection } = await import('@temporalio/client');
   try {
     const connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: 5_000 } as Parameters<typeof Connection.connect>[0]);
     return new Client({ connection, namespace: settings.namespace });
@@ -65,6 +67,9 @@ export async function connectClient(settings: TemporalSettings = loadTemporalSet
 
 export async function connectWorkerConnection(settings: TemporalSettings = loadTemporalSettings()): Promise<NativeConnection> {
   checkAddress(settings.address);
+  // Loaded here, not at the top: @temporalio/worker (its native bridge, webpack) costs a command that only talks to
+  // Temporal through the client most of its start-up time (docs/operations.md, "Start time and CLI latency").
+  const { NativeConnection } = await import('@temporalio/worker');
   try {
     return await NativeConnection.connect(settings.connectionOptions);
   } catch (err) {

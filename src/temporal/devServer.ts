@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { UserFacingError } from '../errors';
 import { findOrInstallTemporalCli } from './cliBinary';
 import { SEARCH_ATTRIBUTES } from './searchAttributes';
@@ -70,6 +70,8 @@ function alive(pid: number): boolean {
 
 /** A real gRPC health check, not just an open port. */
 export async function temporalAnswers(address: string, timeoutMs = 1500): Promise<boolean> {
+  // The gRPC client is loaded here, when a server is asked, not when the command line starts.
+  const { Connection } = await import('@temporalio/client');
   let conn: Connection | undefined;
   try {
     conn = await Connection.connect({ address, connectTimeout: timeoutMs });

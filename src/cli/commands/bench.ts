@@ -4,10 +4,7 @@ import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared
 import { cpus, totalmem } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
 import type { Knex } from 'knex';
-import { SyncClient } from '../../client';
-import { runBatchesDirectly } from '../../bench/directRun';
 import { runReferenceUpsert } from '../../bench/referenceSql';
-import { dropDatabase, ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl, withDatabase } from '../../db/databaseUrl';
 import { migrateLatest } from '../../db/migrate';
 import { seedStaging } from '../../demo/seedStaging';
@@ -49,6 +46,10 @@ async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>)
   const base = parseDatabaseUrl();
   const settingsDb = withDatabase(base, `${base.database}_bench`.slice(0, 64));
   const temporal = { ...loadTemporalSettings(), taskQueue: `product-etl-bench-${process.pid}` };
+  // Loaded when the benchmark runs, not when the command line is parsed (docs/operations.md, "Start time and CLI latency").
+  const [{ SyncClient }, { runBatchesDirectly }, { dropDatabase, ensureDatabase }] = await Promise.all([
+    import('../../client/syncClient'), import('../../bench/directRun'), import('../../db/connection'),
+  ]);
   await dropDatabase(settingsDb);
   await ensureDatabase(settingsDb);
   const { knex } = await openDatabase(settingsDb);

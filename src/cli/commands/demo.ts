@@ -2,8 +2,6 @@ import { formatCount } from '../../shared/format';
 import { STAGING_TABLE } from '../../db/tables';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared/batchSize';
 import { Command } from '@commander-js/extra-typings';
-import { SyncClient } from '../../client';
-import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { migrateLatest } from '../../db/migrate';
 import { nextDemoStartAt } from '../../demo/nextStartAt';
@@ -41,8 +39,9 @@ async function demo({ rows, limit: batchSize }: OptionsOf<typeof define>): Promi
   }
   say('== Database');
   const db = parseDatabaseUrl();
-  await ensureDatabase(db);
+  await (await import('../../db/connection')).ensureDatabase(db);
   const { knex } = await openDatabase(db);
+  const { SyncClient } = await import('../../client/syncClient');
   const client = await SyncClient.connect(settings);
   try {
     const applied = await migrateLatest(knex);

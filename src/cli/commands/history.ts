@@ -1,4 +1,3 @@
-import { historyToCliJson } from '../../client';
 import { act, AddCommand } from '../command';
 import { withSyncClient } from '../context';
 import { say } from '../output';
@@ -15,6 +14,7 @@ export const addHistoryCommand: AddCommand = (program, exit) => {
       const history = await client.history(workflowId, o.runId);
       // Written with a callback and awaited: bin/product-etl.js calls process.exit() when the command returns, and
       // stdout to a pipe is asynchronous in Node, so a large history would otherwise be cut off (at 64 KiB).
+      const { historyToCliJson } = await import('../../client/historyJson');
       const text = historyToCliJson(history) + '\n';
       await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
       say(`Wrote ${history.events?.length ?? 0} events of ${workflowId}${o.runId ? ` run ${o.runId}` : ' (latest run)'}.`);

@@ -1,6 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
 import type { Knex } from 'knex';
-import { ensureDatabase } from '../../db/connection';
 import { DatabaseSettings, describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { migrateDown, migrateLatest, migrateRollbackAll, migrationStatus, MigrationStatus } from '../../db/migrate';
 import { ConfigError } from '../../errors';
@@ -31,7 +30,7 @@ export const addMigrateCommand: AddCommand = (program, exit) => {
 
 async function withDatabase(create: boolean, fn: (knex: Knex, settings: DatabaseSettings) => Promise<number>): Promise<number> {
   const settings = parseDatabaseUrl();
-  if (create) await ensureDatabase(settings);
+  if (create) await (await import('../../db/connection')).ensureDatabase(settings);
   const { knex } = await openDatabase(settings);
   try {
     return await fn(knex, settings);

@@ -1,4 +1,4 @@
-import { CURRENT_WORKFLOWS, replayHistoryFiles } from '../../client';
+import { BUNDLE_FILE, prebuiltBundle, RUNNING_FROM_SOURCE, WORKFLOWS_ENTRY } from '../../workflowBundle';
 import { act, AddCommand } from '../command';
 import { print, say } from '../output';
 
@@ -12,7 +12,11 @@ export const addReplayCommand: AddCommand = (program, exit) => {
 };
 
 async function replay(files: string[]): Promise<number> {
-  say(`Replaying ${files.length} history file(s) against the workflow code in ${CURRENT_WORKFLOWS} ...`);
+  // The bundle the worker loads, checked as the worker checks it (a stale one is refused before any file is read).
+  if (!RUNNING_FROM_SOURCE) prebuiltBundle();
+  say(`Replaying ${files.length} history file(s) against ${RUNNING_FROM_SOURCE ? `the workflow code in ${WORKFLOWS_ENTRY}` : `the workflow bundle the worker runs, ${BUNDLE_FILE}`} ...`);
+  // The replay (the SDK's worker package) is loaded by this command alone.
+  const { replayHistoryFiles } = await import('../../client/replayHistories');
   const outcomes = await replayHistoryFiles(files);
   const label = { ok: 'OK   ', failed: 'FAIL ', unreadable: 'ERROR' } as const;
   for (const o of outcomes) print(`${label[o.result]} ${o.file}${o.message ? `\n      ${o.message.split('\n').join('\n      ')}` : ''}`);

@@ -1,5 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
-import { DEFAULT_SCHEDULED_LOOKBACK, SCHEDULED_WORKFLOW_ID, scheduleDefinitionFromFlags, SyncClient } from '../../client';
+import type { SyncClient } from '../../client/syncClient';
+import { SCHEDULED_WORKFLOW_ID, scheduleDefinitionFromFlags } from '../../client/scheduleDefinition';
+import { DEFAULT_SCHEDULED_LOOKBACK } from '../../client/syncInput';
 import { SCHEDULE_ID } from '../../workflows/definitions';
 import { act, AddCommand, ExitStatus, refuseContradiction } from '../command';
 import { withSyncClient } from '../context';

@@ -1,6 +1,5 @@
 import { formatCount } from '../../shared/format';
 import { Command } from '@commander-js/extra-typings';
-import { ensureDatabase } from '../../db/connection';
 import { describeDatabase, parseDatabaseUrl } from '../../db/databaseUrl';
 import { nextDemoStartAt } from '../../demo/nextStartAt';
 import { seedStaging } from '../../demo/seedStaging';
@@ -26,7 +25,7 @@ export const addSeedDemoCommand: AddCommand = (program, exit) => {
 
 async function seedDemo(o: OptionsOf<typeof define>): Promise<number> {
   const settings = parseDatabaseUrl();
-  await ensureDatabase(settings);
+  await (await import('../../db/connection')).ensureDatabase(settings);
   const { knex } = await openDatabase(settings);
   try {
     const truncate = o.truncate === true;

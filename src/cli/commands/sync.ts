@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { syncInputFromFlags } from '../../client';
+import { syncInputFromFlags } from '../../client/syncInput';
 import { ConfigError } from '../../errors';
 import { loadTemporalSettings } from '../../temporal/connection';
 import { act, AddCommand, OptionsOf, refuseContradiction, workflowIdOption } from '../command';

@@ -1,9 +1,7 @@
 import { describeDatabase } from '../../db/databaseUrl';
 import { connectClient, connectWorkerConnection, loadTemporalSettings } from '../../temporal/connection';
-import { ensureSearchAttributes } from '../../temporal/ensureSearchAttributes';
 import type { Worker } from '@temporalio/worker';
 import { formatListenAddress, observabilityAddresses } from '../../observability/address';
-import { createWorker } from '../../worker';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { say } from '../output';
@@ -19,6 +17,8 @@ export const addWorkerCommand: AddCommand = (program, exit) => {
 
 async function runWorker(options: { metricsAddr?: string }): Promise<number> {
   const settings = loadTemporalSettings();
+  // The worker (the SDK's worker package, the activities, objection) is loaded by this command alone.
+  const [{ createWorker }, { ensureSearchAttributes }] = await Promise.all([import('../../worker'), import('../../temporal/ensureSearchAttributes')]);
   const { knex, settings: db } = await openDatabase();
   const client = await connectClient(settings);
   try {
