@@ -4,11 +4,12 @@
 // once with the SDK's bundleWorkflowCode, as Temporal recommends for production, into dist/workflow-bundle.js, with
 // dist/workflow-bundle.json recording the modules it was built from. The worker loads the bundle and refuses one that
 // no longer matches the compiled code (src/workflowBundle.ts, docs/operations.md "The workflow bundle").
+// With --if-stale it bundles only when that check fails (the tests' buildIfStale).
 const { renameSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const compiled = path.join(__dirname, '..', 'dist', 'src', 'workflowBundle.js');
-const { BUNDLE_FILE, MANIFEST_FILE, WORKFLOWS_ENTRY, WORKFLOW_INTERCEPTOR_MODULES, currentManifest } = require(compiled);
+const { BUNDLE_FILE, MANIFEST_FILE, WORKFLOWS_ENTRY, WORKFLOW_INTERCEPTOR_MODULES, bundleProblem, currentManifest } = require(compiled);
 const { bundleWorkflowCode } = require('@temporalio/worker');
 
 /** Written next to the target and renamed over it: a worker starting meanwhile reads the old bundle or the new one. */
@@ -19,6 +20,7 @@ function writeAtomically(file, text) {
 }
 
 async function main() {
+  if (process.argv.includes('--if-stale') && bundleProblem() === undefined) return;
   const started = Date.now();
   // The manifest is taken before bundling: a compile racing with this build makes the bundle look stale, never fresh.
   const manifest = currentManifest();

@@ -4,8 +4,18 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '../..');
 
-/** bin/ runs dist/: compile it when any source is newer (type errors are the type check's business, not a test's). */
+/**
+ * bin/ runs dist/: compile it when any source is newer (type errors are the type check's business, not a test's), then
+ * bundle the workflow code again when the bundle no longer matches it, as `npm run build` does (the worker refuses a
+ * stale bundle).
+ */
 export function buildIfStale(): void {
+  compileIfStale();
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build-workflow-bundle.js'), '--if-stale'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the workflow bundle could not be built: ${r.stdout}${r.stderr}`);
+}
+
+function compileIfStale(): void {
   const entry = join(ROOT, 'dist/src/cli/main.js');
   const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true })
     .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : e.name.endsWith('.ts') ? statSync(join(dir, e.name)).mtimeMs : 0), 0);
