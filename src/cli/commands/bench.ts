@@ -61,7 +61,7 @@ async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>)
     say(`  seeded in ${(seeded.elapsedMs / 1000).toFixed(1)}s`);
 
     say(`Sync through Temporal (${temporal.address}), batch size ${batchSize} ...`);
-    // Timed from the start of the workflow to its result: the worker's start-up (bundling the workflow code) is
+    // Timed from the start of the workflow to its result: the worker's start-up (loading the workflow bundle) is
     // a once-per-process cost and is reported apart.
     const workerStarted = performance.now();
     let started = 0;
@@ -101,7 +101,7 @@ async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>)
       `Benchmark: ${fmt(rows)} staging rows, batch size ${batchSize}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
       `  sync (Temporal)     ${(syncMs / 1000).toFixed(2)}s  ${fmt(syncRate)} rows/s  ${(summary.batches / (syncMs / 1000)).toFixed(1)} batches/s  peak RSS ${peakRssMb} MB (worker + client in one process)`,
       `                      this process's CPU (all threads) ${perBatch(syncCpuMs)} ms per batch`,
-      `                      worker start-up (bundling workflow code, not counted above) ${(workerStartMs / 1000).toFixed(1)}s`,
+      `                      worker start-up (loading the workflow bundle, not counted above) ${(workerStartMs / 1000).toFixed(1)}s`,
       `                      inserted ${fmt(summary.counts.inserted)} updated ${fmt(summary.counts.updated)} unchanged ${fmt(summary.counts.unchanged)} stale ${fmt(summary.counts.stale)} rejected ${fmt(summary.counts.rejected)}`,
       `  same batches, direct ${(directMs / 1000).toFixed(2)}s  ${fmt(directRate)} rows/s  ${perBatch(directMs)} ms per batch; ` +
         `orchestration adds ${perBatch(syncMs - directMs)} ms per batch; this process's CPU ${perBatch(directCpuMs)} ms per batch`,
