@@ -2,6 +2,7 @@ import { describeDatabase } from '../../db/databaseUrl';
 import { connectClient, connectWorkerConnection, loadTemporalSettings } from '../../temporal/connection';
 import type { Worker } from '@temporalio/worker';
 import { formatListenAddress, observabilityAddresses } from '../../observability/address';
+import { prebuiltBundle, RUNNING_FROM_SOURCE } from '../../workflowBundle';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { say } from '../output';
@@ -16,6 +17,8 @@ export const addWorkerCommand: AddCommand = (program, exit) => {
 };
 
 async function runWorker(options: { metricsAddr?: string }): Promise<number> {
+  // A missing or stale workflow bundle is refused before anything is connected (createWorker checks it again).
+  if (!RUNNING_FROM_SOURCE) prebuiltBundle();
   const settings = loadTemporalSettings();
   // The worker (the SDK's worker package, the activities, objection) is loaded by this command alone.
   const [{ createWorker }, { ensureSearchAttributes }] = await Promise.all([import('../../worker'), import('../../temporal/ensureSearchAttributes')]);
