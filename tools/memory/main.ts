@@ -16,8 +16,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProcessSampler, ProcSample } from './procStats';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'product-etl.js');
+/** The checkout whose worker is measured: this one, or another (--root), e.g. a checkout of the commit before a change. */
+let ROOT = join(__dirname, '..', '..', '..');
+const bin = () => join(ROOT, 'bin', 'product-etl.js');
 const READY_LINE = 'Worker polling task queue';
 
 interface Cli {
@@ -27,7 +28,7 @@ interface Cli {
 }
 
 function startCli(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Cli {
-  const child = spawn(process.execPath, [...nodeFlags, BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, bin(), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -66,8 +67,10 @@ async function main(): Promise<void> {
       reseed: { type: 'boolean', default: false },
       label: { type: 'string', default: '' },
       'worker-log': { type: 'string' },
+      root: { type: 'string' },
     },
   });
+  if (values.root) ROOT = values.root;
   const rows = Number(values.rows);
   if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows N is required (a whole number of staging rows)');
   const env: NodeJS.ProcessEnv = {
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     const during = sampler.samples.filter((s) => s.at >= syncStart && s.at <= done.at);
     const result = {
       label: values.label,
+      root: ROOT,
       rows,
       batchSize: Number(values['batch-size']),
       nodeFlags: values['node-flags'],

@@ -4,6 +4,7 @@ import { ensureSearchAttributes } from '../../temporal/ensureSearchAttributes';
 import type { Worker } from '@temporalio/worker';
 import { formatListenAddress, observabilityAddresses } from '../../observability/address';
 import { createWorker } from '../../worker';
+import { tuneWorkerHeap } from '../../workerHeap';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { say } from '../output';
@@ -18,6 +19,8 @@ export const addWorkerCommand: AddCommand = (program, exit) => {
 };
 
 async function runWorker(options: { metricsAddr?: string }): Promise<number> {
+  // A worker runs for days through syncs of any size: its heap is kept near what it uses (src/workerHeap.ts).
+  tuneWorkerHeap();
   const settings = loadTemporalSettings();
   const { knex, settings: db } = await openDatabase();
   const client = await connectClient(settings);
