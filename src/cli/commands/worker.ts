@@ -4,10 +4,10 @@ import { ensureSearchAttributes } from '../../temporal/ensureSearchAttributes';
 import type { Worker } from '@temporalio/worker';
 import { formatListenAddress, observabilityAddresses } from '../../observability/address';
 import { createWorker } from '../../worker';
-import { tuneWorkerHeap } from '../../workerHeap';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { say } from '../output';
+import { tuneWorkerHeap } from '../../workerHeap';
 
 /** `worker`: polls the task queue until SIGINT or SIGTERM, then finishes the activities in flight and exits. */
 export const addWorkerCommand: AddCommand = (program, exit) => {
