@@ -39,7 +39,12 @@ const keyOf = (r: BatchRange) => `${r.pipelineRunId}|${formatCursor(r.from)}|${f
  * few milliseconds sooner. A row that upstream changes meanwhile moves past `end` and is the next run's.
  */
 export class BatchReadAhead {
-  private readonly entries = new Map<string, Promise<ReadAheadBatch | undefined>>();
+  /**
+   * Each read with the timer that lets it go. The timer is cleared whenever its read leaves the map: a pending timer
+   * holds its closure, and so the read's rows, for the whole TTL, which at two batches a second kept some 120 batches
+   * of rows alive (about 200 MB of the worker's heap; docs/operations.md, Worker memory).
+   */
+  private readonly entries = new Map<string, { read: Promise<ReadAheadBatch | undefined>; timer: NodeJS.Timeout }>();
 
   constructor(
     private readonly knex: Knex,
@@ -49,14 +54,12 @@ export class BatchReadAhead {
   start(range: BatchRange): void {
     const key = keyOf(range);
     if (this.entries.has(key)) return;
-    const fetched = readStagingBatch(this.knex, range)
+    const read = readStagingBatch(this.knex, range)
       // A failed read-ahead is not an error: the batch reads for itself and meets the failure there, if it lasts.
       .catch(() => undefined);
-    this.entries.set(key, fetched);
-    setTimeout(() => {
-      if (this.entries.get(key) === fetched) this.entries.delete(key);
-    }, this.ttlMs).unref();
-    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    const timer = setTimeout(() => this.remove(key), this.ttlMs).unref();
+    this.entries.set(key, { read, timer });
+    while (this.entries.size > MAX_ENTRIES) this.remove(this.entries.keys().next().value as string);
   }
 
   /** The batch read ahead for exactly this range, once; undefined when there is none. */
@@ -64,7 +67,14 @@ export class BatchReadAhead {
     const key = keyOf(range);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    this.remove(key);
+    return entry.read;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    clearTimeout(entry.timer);
     this.entries.delete(key);
-    return entry;
   }
 }

@@ -10,6 +10,8 @@ import { productKey } from '../../src/domain/storedProduct';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { runBatchesDirectly } from '../../src/bench/directRun';
 import { BatchReadAhead } from '../../src/activities/batchReadAhead';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expectedState, actualState } from '../support/syncHarness';
 import { createTestDatabase, insertStaging, misattributedChanges, snapshot, TestDatabase } from '../support/testDatabase';
 
@@ -112,5 +114,21 @@ describe('fast path of a batch', () => {
     ahead.start(range);
     await new Promise((r) => setTimeout(r, 300));
     expect(await ahead.take(range)).toBeUndefined();
+  });
+
+  it('lets a taken read-ahead be collected at once, not after its time-out', async () => {
+    const { knex } = await db('readahead_gc');
+    await insertStaging(knex, Array.from({ length: 3 }, (_, i) => ({ brand_code: 'R', sku: `S${i}`, name: `n${i}`, src_updated_at: `2026-02-01 00:00:0${i}.000000` })));
+    const range = { pipelineRunId: 'p', from: { at: '1000-01-01 00:00:00.000000', id: '0' }, end: { at: '2026-02-01 00:00:04.000000', id: '999' }, batchSize: 3 };
+    const ahead = new BatchReadAhead(knex, 60_000);
+    ahead.start(range);
+    // Only a weak reference to the rows is kept here: once the batch is done with them nothing else should hold them.
+    const rows = await (async () => new WeakRef((await ahead.take(range))?.rows ?? []))();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await new Promise((r) => setTimeout(r, 10)); // a WeakRef target is kept until the job that made it ends
+    gc();
+    // Before the fix the time-out's closure held the read, so every batch's rows lived for its full 60 s.
+    expect(rows.deref()).toBeUndefined();
   });
 });

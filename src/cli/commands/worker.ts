@@ -6,6 +6,7 @@ import { prebuiltBundle, RUNNING_FROM_SOURCE } from '../../workflowBundle';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { say } from '../output';
+import { tuneWorkerHeap } from '../../workerHeap';
 
 /** `worker`: polls the task queue until SIGINT or SIGTERM, then finishes the activities in flight and exits. */
 export const addWorkerCommand: AddCommand = (program, exit) => {
@@ -19,6 +20,8 @@ export const addWorkerCommand: AddCommand = (program, exit) => {
 async function runWorker(options: { metricsAddr?: string }): Promise<number> {
   // A missing or stale workflow bundle is refused before anything is connected (createWorker checks it again).
   if (!RUNNING_FROM_SOURCE) prebuiltBundle();
+  // A worker runs for days through syncs of any size: its heap is kept near what it uses (src/workerHeap.ts).
+  tuneWorkerHeap();
   const settings = loadTemporalSettings();
   // The worker (the SDK's worker package, the activities, objection) is loaded by this command alone.
   const [{ createWorker }, { ensureSearchAttributes }] = await Promise.all([import('../../worker'), import('../../temporal/ensureSearchAttributes')]);
