@@ -10,7 +10,7 @@
  * the same work (the same inserts, updates and rejects). Only batches after the warm-up ones are measured.
  * Test tooling: it creates and drops a database of its own on DATABASE_URL's server (default the local MariaDB).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { createActivities } from '../../src/activities';
 import { silentLogger } from '../../src/activities/logger';
@@ -59,18 +59,15 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-/** The pid of the local MariaDB/MySQL server, found by its process name; undefined when it is not on this host. */
-function serverPid(): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
-    } catch {
-      // the process ended while we looked
-    }
+/** The pid of the server this connection talks to, from its pid file; undefined when that is not on this host. */
+async function serverPid(knex: Knex): Promise<number | undefined> {
+  const [[{ f }]] = (await knex.raw('SELECT @@pid_file AS f')) as [[{ f: string }]];
+  try {
+    const pid = Number(readFileSync(f, 'utf8').trim());
+    return ['mariadbd', 'mysqld'].includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()) ? pid : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /** utime + stime of a process, in ms (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms). */
@@ -135,7 +132,7 @@ async function main(): Promise<void> {
       process.stderr.write(`seeding ${o.rows} staging rows into ${o.database} ...\n`);
       await seedStaging(knex, { rows: o.rows, truncate: true });
     }
-    const mariadb = serverPid();
+    const mariadb = await serverPid(knex);
     const results = [];
     for (let rep = 1; rep <= o.repeat; rep++) {
       const r = await oneRepetition(knex, o, rep, mariadb);
