@@ -33,6 +33,20 @@ test('statements sent in a transaction commit with it, and their results are mys
   expect(await ids()).toEqual([1, 2]);
 });
 
+test("knex's 'query' event still reports them, with the transaction's id", async () => {
+  const seen: Array<{ sql: string; __knexTxId?: string }> = [];
+  const listener = (q: { sql: string; __knexTxId?: string }) => seen.push(q);
+  knex.on('query', listener);
+  try {
+    await knex.transaction((trx) => send(trx, 'INSERT INTO t (id) VALUES (10)'));
+  } finally {
+    knex.off('query', listener);
+  }
+  const insert = seen.find((q) => q.sql === 'INSERT INTO t (id) VALUES (10)');
+  expect(insert?.__knexTxId).toBeDefined();
+  expect(seen.filter((q) => q.__knexTxId === insert?.__knexTxId).map((q) => q.sql)).toEqual(['BEGIN;', 'INSERT INTO t (id) VALUES (10)', 'COMMIT;']);
+});
+
 test('they roll back with the transaction', async () => {
   await knex.raw('DELETE FROM t');
   await expect(

@@ -8,6 +8,8 @@ export interface WriteResult {
 
 /** The part of a mysql2 callback connection these helpers use. */
 interface DriverConnection {
+  __knexUid?: string;
+  __knexTxId?: string;
   query(options: { sql: string; rowsAsArray?: boolean }, cb: (err: Error | null, result?: unknown) => void): void;
 }
 
@@ -26,6 +28,8 @@ const connections = new WeakMap<Knex.Transaction, Promise<DriverConnection>>();
  * `%`) whether or not debugging is on; then come its binding positioning, a query id and the runner's promise chain.
  * That was about 5 ms of CPU per 1000-row batch (docs/benchmarks.md, 2026-12-03).
  *
+ * knex's 'query' event is still emitted, so observers of the queries see these too.
+ *
  * Safe because it keeps knex's one rule for transaction queries: nothing is sent once the transaction is completed.
  * knex marks it completed synchronously as it queues COMMIT or ROLLBACK on the same connection, so a statement
  * checked here either is queued before that COMMIT/ROLLBACK (and is part of the transaction) or is refused; it never
@@ -42,6 +46,9 @@ function onTransaction<T>(trx: Knex.Transaction, options: { sql: string; rowsAsA
     (conn) =>
       new Promise<T>((resolve, reject) => {
         if (trx.isCompleted()) throw new Error('The transaction has already ended (committed or rolled back); the statement was not sent.');
+        // knex's 'query' event, as its runner emits it (the transaction's client passes it on to the knex instance),
+        // so whoever observes the queries (logging, tests measuring statement sizes) still sees these.
+        trx.client.emit('query', { method: 'raw', sql: options.sql, bindings: [], __knexUid: conn.__knexUid, __knexTxId: conn.__knexTxId });
         conn.query(options, (err, result) => (err ? reject(err) : resolve(result as T)));
       }),
   );
