@@ -47,6 +47,7 @@ export function nullableCursorFromColumns(at: string | null, id: string | number
 
 /** Pads a DATETIME(6) text that MySQL returned with fewer fractional digits (it never should, but be exact). */
 export function normalizeDatetime6(value: string): string {
+  if (AT_PATTERN.test(value)) return value; // what MySQL returns for DATETIME(6): per row read, so no splitting
   const [date, time = '00:00:00'] = value.split(' ');
   const [hms, frac = ''] = time.split('.');
   return `${date} ${hms}.${(frac + '000000').slice(0, 6)}`;

@@ -35,7 +35,7 @@
  *     stay visible and the message stays on one line).
  */
 import { normalizePrice } from './price';
-import { codePointLength, normalizeText, quoteExcerpt, truncateCodePoints } from './text';
+import { codePointLength, isBlankText, normalizeText, quoteExcerpt, truncateCodePoints } from './text';
 import type {
   JsonObject,
   JsonValue,
@@ -70,6 +70,18 @@ const STATUS_BY_TEXT: ReadonlyMap<string, ProductStatus> = new Map<string, Produ
 ]);
 
 const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+/**
+ * A plain loop finds whether there is any surrogate at all (almost never), and only then the regex tells paired from
+ * unpaired: per string value of every row, so entering the regex engine each time was a visible cost.
+ */
+function hasUnpairedSurrogate(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return UNPAIRED_SURROGATE.test(t);
+  }
+  return false;
+}
 const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 export function normalizeProduct(row: RawProductFields): NormalizeResult {
@@ -145,7 +157,7 @@ export function normalizeStatus(raw: string | null): FieldResult<ProductStatus> 
 }
 
 export function normalizeAttributes(raw: string | null): FieldResult<JsonObject> {
-  if (normalizeText(raw) === null) return { ok: true, value: {} };
+  if (isBlankText(raw)) return { ok: true, value: {} };
   const body = (raw as string).trim();
   const fail = (problem: string): FieldResult<JsonObject> => ({
     ok: false,
@@ -177,7 +189,7 @@ export function normalizeAttributes(raw: string | null): FieldResult<JsonObject>
 }
 
 export function normalizeTags(raw: string | null): FieldResult<string[]> {
-  if (normalizeText(raw) === null) return { ok: true, value: [] };
+  if (isBlankText(raw)) return { ok: true, value: [] };
   const fail = (problem: string): FieldResult<string[]> => ({
     ok: false,
     reason: 'INVALID_TAGS',
@@ -205,7 +217,7 @@ export function normalizeTags(raw: string | null): FieldResult<string[]> {
     }
     const t = normalizeText(s);
     if (t === null) continue;
-    if (UNPAIRED_SURROGATE.test(t)) return fail(`has element [${i}] containing an unpaired UTF-16 surrogate`);
+    if (hasUnpairedSurrogate(t)) return fail(`has element [${i}] containing an unpaired UTF-16 surrogate`);
     tags.add(t);
   }
   return { ok: true, value: [...tags].sort() };
@@ -261,7 +273,7 @@ function normalizeValue(value: unknown, path: PathSegment[]): JsonValue | null {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     const t = normalizeText(value);
-    if (t !== null && UNPAIRED_SURROGATE.test(t)) {
+    if (t !== null && hasUnpairedSurrogate(t)) {
       throw new AttributeProblem(`has a string containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
     }
     return t;
@@ -301,7 +313,7 @@ function normalizeObject(obj: Record<string, unknown>, path: PathSegment[]): Jso
           `which both become ${quoteExcerpt(key)} after normalisation`,
       );
     }
-    if (UNPAIRED_SURROGATE.test(key)) {
+    if (hasUnpairedSurrogate(key)) {
       throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
     }
     rawKeyByKey.set(key, rawKey);
