@@ -1,16 +1,33 @@
 import { UserFacingError } from '../errors';
+import { processLogger, ProcessLogger } from '../logging/logger';
 import { exitCodeOfError, isUnreachable } from './exitCodes';
+
+/**
+ * LOG_FORMAT=json, set explicitly, makes all of stderr machine-readable: a command's messages, progress lines and
+ * errors become log lines too. Without it they stay text for the person reading them, on a pipe as on a terminal
+ * (scripts grep `error: `), and only log records (the in-process worker's, the SDK's) are JSON.
+ */
+export function messagesAsLogLines(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.LOG_FORMAT?.trim().toLowerCase() === 'json';
+}
+
+/** The command's own messages as log lines: at least at INFO, whatever LOG_LEVEL, as they are its output. */
+function cliLog(): ProcessLogger {
+  const log = processLogger();
+  return log.child({ component: 'cli' }, log.isLevelEnabled('info') ? {} : { level: 'info' });
+}
 
 /** stdout carries results (summaries, JSON); stderr carries progress and errors. */
 export const say = (line: string): void => {
-  process.stderr.write(line + '\n');
+  if (messagesAsLogLines()) cliLog().info(line);
+  else process.stderr.write(line + '\n');
 };
 export const print = (line: string): void => {
   process.stdout.write(line + '\n');
 };
 
 /** Failures from the Temporal client carry the real message in `cause` chains; find the most useful one. */
-function deepestMessage(err: unknown): string {
+export function deepestMessage(err: unknown): string {
   let e = err as { message?: string; cause?: unknown } | undefined;
   let msg = e?.message ?? String(err);
   for (let i = 0; i < 5 && e?.cause; i++) {
@@ -33,6 +50,13 @@ function hintOf(err: unknown): string | undefined {
  */
 export function reportError(err: unknown): number {
   const code = exitCodeOfError(err);
+  if (messagesAsLogLines()) {
+    const user = err instanceof UserFacingError;
+    const hint = user ? err.hint : hintOf(err);
+    // A stack trace only for a bug (as in the text form, where DEBUG=1 asks for it) or when DEBUG asks.
+    cliLog().error({ exitCode: code, ...(hint ? { hint } : {}), ...(!user || process.env.DEBUG ? { err } : {}) }, user ? err.message : deepestMessage(err));
+    return code;
+  }
   if (err instanceof UserFacingError) {
     say(`error: ${err.message}`);
     if (err.hint) say(`  ${err.hint.split('\n').join('\n  ')}`);
