@@ -27,7 +27,7 @@ export const print = (line: string): void => {
 };
 
 /** Failures from the Temporal client carry the real message in `cause` chains; find the most useful one. */
-export function deepestMessage(err: unknown): string {
+function deepestMessage(err: unknown): string {
   let e = err as { message?: string; cause?: unknown } | undefined;
   let msg = e?.message ?? String(err);
   for (let i = 0; i < 5 && e?.cause; i++) {
@@ -45,18 +45,24 @@ function hintOf(err: unknown): string | undefined {
 }
 
 /**
+ * An error as one log line: its message and hint (as the text form prints them) and the exit status as fields; the
+ * stack trace only for a bug, or when DEBUG asks. Returns the exit status.
+ */
+export function logError(log: ProcessLogger, err: unknown, prefix = ''): number {
+  const code = exitCodeOfError(err);
+  const user = err instanceof UserFacingError;
+  const hint = user ? err.hint : hintOf(err);
+  log.error({ exitCode: code, ...(hint ? { hint } : {}), ...(!user || process.env.DEBUG ? { err } : {}) }, prefix + (user ? err.message : deepestMessage(err)));
+  return code;
+}
+
+/**
  * Prints an error as a person can act on it, and returns the exit status (src/cli/exitCodes.ts). Stack traces only
  * with DEBUG=1, and for unexpected errors a word that they exist.
  */
 export function reportError(err: unknown): number {
   const code = exitCodeOfError(err);
-  if (messagesAsLogLines()) {
-    const user = err instanceof UserFacingError;
-    const hint = user ? err.hint : hintOf(err);
-    // A stack trace only for a bug (as in the text form, where DEBUG=1 asks for it) or when DEBUG asks.
-    cliLog().error({ exitCode: code, ...(hint ? { hint } : {}), ...(!user || process.env.DEBUG ? { err } : {}) }, user ? err.message : deepestMessage(err));
-    return code;
-  }
+  if (messagesAsLogLines()) return logError(cliLog(), err);
   if (err instanceof UserFacingError) {
     say(`error: ${err.message}`);
     if (err.hint) say(`  ${err.hint.split('\n').join('\n  ')}`);

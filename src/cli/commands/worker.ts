@@ -7,9 +7,7 @@ import { createWorker } from '../../worker';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
 import { processLogger } from '../../logging/logger';
-import { exitCodeOfError } from '../exitCodes';
-import { deepestMessage } from '../output';
-import { UserFacingError } from '../../errors';
+import { logError } from '../output';
 
 /** `worker`: polls the task queue until SIGINT or SIGTERM, then finishes the activities in flight and exits. */
 export const addWorkerCommand: AddCommand = (program, exit) => {
@@ -29,12 +27,7 @@ async function runLoggedWorker(options: { metricsAddr?: string }): Promise<numbe
   try {
     return await runWorker(options, log);
   } catch (err) {
-    const hint = err instanceof UserFacingError ? err.hint : undefined;
-    const code = exitCodeOfError(err);
-    // A person can act on a UserFacingError from its message and hint; anything else is a bug: its stack is wanted.
-    const error = err instanceof UserFacingError && !process.env.DEBUG ? undefined : err;
-    log.error({ exitCode: code, ...(hint ? { hint } : {}), ...(error ? { err: error } : {}) }, `Worker stopped: ${deepestMessage(err)}`);
-    return code;
+    return logError(log, err, 'Worker stopped: ');
   }
 }
 
