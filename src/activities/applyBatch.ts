@@ -113,6 +113,10 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
         if (!cursorEquals(at, input.from)) {
           const committed = await batchLogStore.find(trx, input.pipelineRunId, input.from);
           if (committed) {
+            // Logged here, before the (empty) transaction ends, as ever: the chaos harness's zombie fault reads it.
+            logger.info('batch already committed by an earlier attempt; returning its outcome', {
+              ...batchFields(input), to: formatCursor(committed.to), rowsRead: committed.rowsRead, ...committed.counts, alreadyCommitted: true,
+            });
             return {
               ...committed,
               done: isLastBatch(input, committed.rowsRead, committed.to),
@@ -151,10 +155,9 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
         await hooks.beforeCommit?.();
         return batchResult(input, rows, plan.counts, elapsedMs());
       }).then(async (result) => {
-        logger.info(result.alreadyCommitted ? 'batch already committed by an earlier attempt; returning its outcome' : 'batch committed', {
-          ...batchFields(input), to: formatCursor(result.to), rowsRead: result.rowsRead, ...result.counts, elapsedMs: result.elapsedMs,
-          ...(result.alreadyCommitted ? { alreadyCommitted: true } : { rejectsByReason }),
-        });
+        if (!result.alreadyCommitted) {
+          logger.info('batch committed', { ...batchFields(input), to: formatCursor(result.to), rowsRead: result.rowsRead, ...result.counts, elapsedMs: result.elapsedMs, rejectsByReason });
+        }
         metrics.batchCommitted({
           key: `${input.pipelineRunId} ${formatCursor(input.from)}`, counts: result.counts, rowsRead: result.rowsRead, elapsedMs: result.elapsedMs,
           watermarkAt: result.to.at, rejectsByReason: result.alreadyCommitted ? undefined : rejectsByReason, alreadyCommitted: result.alreadyCommitted,
