@@ -1,9 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, InjectedSinks, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
+import { InjectedSinks, makeTelemetryFilterString, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities, type BatchHooks } from './activities';
 import type { ActivityConfig } from './activities/deps';
 import type { Logger } from './activities/logger';
+import { activityLogger, sdkLogger } from './logging/adapters';
+import { installLogger, processLogger } from './logging/logger';
+import { LogLevel, logSettings } from './logging/settings';
 import { formatListenAddress, ListenAddress } from './observability/address';
 import { noMetrics, type SyncMetrics } from './observability/metricsApi';
 import { PIPELINE_NAME } from './shared/pipeline';
@@ -46,23 +49,12 @@ export function runOutcomeSinks(metrics: SyncMetrics): InjectedSinks<RunOutcomeS
   };
 }
 
-/** Adapts Temporal's runtime logger (structured, leveled) to the activities' Logger. */
-export function runtimeLogger(): Logger {
-  const l = Runtime.instance().logger;
-  return {
-    debug: (m, meta) => l.debug(m, meta),
-    info: (m, meta) => l.info(m, meta),
-    warn: (m, meta) => l.warn(m, meta),
-    error: (m, meta) => l.error(m, meta),
-  };
-}
-
 /** The worker: the sync workflows, and the activities built with the database handle they are given. */
 export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
   const activities = createActivities({
     knex: o.knex,
     client: o.client,
-    logger: o.logger ?? runtimeLogger(),
+    logger: o.logger ?? activityLogger(processLogger()),
     config: { ...o.activityConfig, pipeline: PIPELINE_NAME },
     hooks: o.hooks,
     metrics: o.metrics ?? noMetrics,
@@ -87,22 +79,36 @@ export interface RuntimeOptions {
    * worker: the runtime is per process, and a short CLI command must not hold the port.
    */
   sdkMetricsAddr?: ListenAddress;
+  /** LOG_LEVEL when unset: INFO for the long-running worker, WARN (the default) for a command a person waits on. */
+  defaultLogLevel?: LogLevel;
 }
 
-/** Quieter than the SDK default: warnings and errors only, unless LOG_LEVEL says otherwise. Once per process. */
+/**
+ * The process's logging and the Temporal runtime, once per process. Everything logs through one pino logger to
+ * stderr (src/logging): our own lines, the SDK's (workflow and activity context logs included) and the native core's,
+ * which are forwarded instead of printed by the core itself. LOG_LEVEL applies to all of them; the native core's
+ * third-party crates (gRPC, HTTP/2) stay at WARN or above, as below it they log every frame.
+ */
 export function installRuntime(options: RuntimeOptions = {}): void {
-  const level = (process.env.LOG_LEVEL ?? 'WARN').toUpperCase() as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  const settings = logSettings(process.env, process.stderr.isTTY === true, options.defaultLogLevel);
+  const log = installLogger(settings);
   Runtime.install({
-    logger: new DefaultLogger(level),
-    ...(options.sdkMetricsAddr
-      ? {
-        telemetryOptions: {
+    logger: sdkLogger(log),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: settings.level, other: settings.level === 'ERROR' ? 'ERROR' : 'WARN' }) },
+      ...(options.sdkMetricsAddr
+        ? {
           metrics: {
             // Names as Prometheus users expect: counters end in _total, durations are seconds with the unit in the name.
             prometheus: { bindAddress: formatListenAddress(options.sdkMetricsAddr), countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
           },
-        },
-      }
-      : {}),
+        }
+        : {}),
+    },
   });
+}
+
+/** Writes out the native core's log lines the runtime still holds (it buffers forwarded lines for 100 ms to order them). */
+export function flushRuntimeLogs(): void {
+  Runtime.instance().flushLogs();
 }

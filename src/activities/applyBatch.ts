@@ -97,7 +97,11 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
     const run: RunIdentity = { workflowId: input.workflowId, temporalRunId: input.runId };
     let rejectsByReason: Record<string, number> | undefined;
     try {
-      if (input.dryRun) return await dryRunBatch(knex, input, run, elapsedMs);
+      if (input.dryRun) {
+        const planned = await dryRunBatch(knex, input, run, elapsedMs);
+        logger.info('dry-run batch planned (nothing written)', { ...batchFields(input), to: formatCursor(planned.to), rowsRead: planned.rowsRead, ...planned.counts, elapsedMs: planned.elapsedMs, dryRun: true });
+        return planned;
+      }
       idAllocation ??= readIdAllocation(knex).catch((err: unknown) => {
         idAllocation = undefined;
         throw err;
@@ -109,7 +113,10 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
         if (!cursorEquals(at, input.from)) {
           const committed = await batchLogStore.find(trx, input.pipelineRunId, input.from);
           if (committed) {
-            logger.info('batch already committed by an earlier attempt; returning its outcome', { from: formatCursor(input.from) });
+            // Logged here, before the (empty) transaction ends, as ever: the chaos harness's zombie fault reads it.
+            logger.info('batch already committed by an earlier attempt; returning its outcome', {
+              ...batchFields(input), to: formatCursor(committed.to), rowsRead: committed.rowsRead, ...committed.counts, alreadyCommitted: true,
+            });
             return {
               ...committed,
               done: isLastBatch(input, committed.rowsRead, committed.to),
@@ -148,6 +155,9 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
         await hooks.beforeCommit?.();
         return batchResult(input, rows, plan.counts, elapsedMs());
       }).then(async (result) => {
+        if (!result.alreadyCommitted) {
+          logger.info('batch committed', { ...batchFields(input), to: formatCursor(result.to), rowsRead: result.rowsRead, ...result.counts, elapsedMs: result.elapsedMs, rejectsByReason });
+        }
         metrics.batchCommitted({
           key: `${input.pipelineRunId} ${formatCursor(input.from)}`, counts: result.counts, rowsRead: result.rowsRead, elapsedMs: result.elapsedMs,
           watermarkAt: result.to.at, rejectsByReason: result.alreadyCommitted ? undefined : rejectsByReason, alreadyCommitted: result.alreadyCommitted,
@@ -159,9 +169,20 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
       const classified = classifyDatabaseError(err);
       const dbErrorType = databaseErrorType(err, classified);
       if (dbErrorType) metrics.databaseError(dbErrorType);
-      throw stopRepeatingFailure(classified, err, input, config.maxBatchAttempts ?? MAX_BATCH_ATTEMPTS);
+      const failure = stopRepeatingFailure(classified, err, input, config.maxBatchAttempts ?? MAX_BATCH_ATTEMPTS);
+      // Temporal retries the batch (or the run stops, for a non-retryable failure); the message is the classified one.
+      logger.warn('batch failed', { ...batchFields(input), elapsedMs: elapsedMs(), errorType: dbErrorType ?? (failure as { type?: string })?.type, error: errorMessage(failure) });
+      throw failure;
     }
   };
+}
+
+/**
+ * What each batch's log line says about which batch it is: the workflow, the pipeline run (first run id of the chain),
+ * the Temporal run (this execution) and where the batch starts; never row data.
+ */
+function batchFields(input: ApplyBatchInput): Record<string, unknown> {
+  return { workflowId: input.workflowId, pipelineRunId: input.pipelineRunId, runId: input.runId, from: formatCursor(input.from), batchSize: input.batchSize };
 }
 
 /** Rejects by reason code: a handful of codes, so a few counters per batch, whatever its size. */

@@ -1,4 +1,4 @@
-/** The logging the activities need; the worker passes Temporal's runtime logger, tests may pass anything. */
+/** The logging the activities need; the worker passes a pino-backed one (src/logging/adapters.ts), tests may pass anything. */
 export interface Logger {
   debug(message: string, meta?: Record<string, unknown>): void;
   info(message: string, meta?: Record<string, unknown>): void;

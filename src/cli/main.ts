@@ -16,13 +16,19 @@ export function needsWorkerRuntime(action: { name(): string; opts(): Record<stri
 /**
  * The entry point of bin/product-etl.js: the command line, with the Temporal runtime set up for a command that runs a
  * worker. The runtime is installed once per process, so the SDK's metrics port is opened here, and only for the
- * long-running worker.
+ * long-running worker, which also logs at INFO by default (a line per batch); other commands log warnings and errors only.
  */
-export function main(argv: string[]): Promise<number> {
-  return runCommandLine(argv, async (action) => {
+export async function main(argv: string[]): Promise<number> {
+  let flushRuntimeLogs: (() => void) | undefined;
+  const code = await runCommandLine(argv, async (action) => {
     if (!needsWorkerRuntime(action)) return;
-    const [{ observabilityAddresses }, { installRuntime }] = await Promise.all([import('../observability/address'), import('../worker')]);
-    const sdkMetricsAddr = action.name() === 'worker' ? observabilityAddresses(process.env, action.opts().metricsAddr as string | undefined).sdkMetrics : undefined;
-    installRuntime({ sdkMetricsAddr });
+    const [{ observabilityAddresses }, runtime] = await Promise.all([import('../observability/address'), import('../worker')]);
+    const worker = action.name() === 'worker';
+    const sdkMetricsAddr = worker ? observabilityAddresses(process.env, action.opts().metricsAddr as string | undefined).sdkMetrics : undefined;
+    runtime.installRuntime({ sdkMetricsAddr, defaultLogLevel: worker ? 'INFO' : 'WARN' });
+    flushRuntimeLogs = runtime.flushRuntimeLogs;
   });
+  // bin/ exits the process next: the native core's last lines must be written first.
+  flushRuntimeLogs?.();
+  return code;
 }

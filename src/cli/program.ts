@@ -71,7 +71,7 @@ function epilog(program: CommandUnknownOpts): string {
     '',
     ...wrap('Exit status: 0 ok · 1 unexpected error · 2 usage or configuration error · 3 cannot connect or not found · 4 run failed · 5 cancelled · 6 terminated · 7 timed out · 130 Ctrl-C stopped following (the run goes on).', 80),
     '',
-    ...wrap('Logging: LOG_LEVEL=TRACE|DEBUG|INFO|WARN|ERROR (default WARN). `product-etl <command> --help` shows the options of each command.', 80),
+    ...wrap('Logging: to stderr, JSON lines (pretty on a terminal); LOG_FORMAT=json|pretty, LOG_LEVEL=TRACE|DEBUG|INFO|WARN|ERROR (default INFO for worker, else WARN). `product-etl <command> --help` shows the options of each command.', 80),
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { SyncProgress } from '../workflows/definitions';
 import { BAR_WIDTH, progressDetail, progressRatio } from './format/progress';
+import { messagesAsLogLines, say } from './output';
 
 const WAITING = 'waiting for a worker on the task queue (start one with `npx product-etl worker`) ...';
 
@@ -12,18 +13,20 @@ export interface ProgressView {
 
 /**
  * On a terminal, a live bar redrawn in place; in a file or a pipe (CI, `2> log`), a line each time the text
- * changes, in the caller's own format, so logs stay readable. Drawn on stderr: stdout carries results.
+ * changes, in the caller's own format, so logs stay readable (a log line each with LOG_FORMAT=json). Drawn on
+ * stderr: stdout carries results.
  */
 export function progressView(lineOf: (p: SyncProgress) => string, stream: NodeJS.WriteStream = process.stderr): ProgressView {
-  return stream.isTTY ? barView(stream) : lineView(lineOf, stream);
+  if (messagesAsLogLines()) return lineView(lineOf, say);
+  return stream.isTTY ? barView(stream) : lineView(lineOf, (line) => stream.write(line + '\n'));
 }
 
-function lineView(lineOf: (p: SyncProgress) => string, stream: NodeJS.WriteStream): ProgressView {
+function lineView(lineOf: (p: SyncProgress) => string, write: (line: string) => void): ProgressView {
   let last = '';
   return {
     update(p) {
       const line = p ? lineOf(p) : WAITING;
-      if (line !== last) stream.write(line + '\n');
+      if (line !== last) write(line);
       last = line;
     },
     stop() {},

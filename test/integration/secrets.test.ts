@@ -4,6 +4,8 @@
  * (wrong password, unreachable port, malformed URL, TLS handshake to a plain server, a run that fails on a missing
  * grant, a cancelled run). None of them may appear in the processes' stdout or stderr, in error objects, or anywhere
  * Temporal keeps a run: input, result, memo, search attributes, metadata, and the full history with payloads decoded.
+ * The logs are part of that output, at DEBUG: JSON lines (a pipe's default, and LOG_FORMAT=json for the errors) and
+ * the pretty form (LOG_FORMAT=pretty), the SDK's and the native core's lines forwarded into them.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -66,6 +68,17 @@ function searchable(value: unknown): string {
   };
   walk(value);
   return parts.join('\n');
+}
+
+/** Every line of a process's output parsed as a JSON log line: a line that is not one fails the test. */
+function jsonLines(out: string): Array<Record<string, unknown>> {
+  return out.split('\n').filter((l) => l !== '').map((l) => {
+    try {
+      return JSON.parse(l) as Record<string, unknown>;
+    } catch {
+      throw new Error(`not a JSON log line: ${l}`);
+    }
+  });
 }
 
 interface Run { code: number | null; out: string }
@@ -145,10 +158,17 @@ describe('secrets stay secret', () => {
     } finally {
       worker.child.kill('SIGTERM');
     }
-    expect((await worker.done).out).toContain('Worker polling task queue');
+    // The worker's output is JSON log lines (stderr is a pipe), at DEBUG: the SDK's, the core's and each batch's.
+    const workerLines = jsonLines((await worker.done).out);
+    expect(workerLines.find((l) => String(l.msg).startsWith('Worker polling task queue'))).toBeDefined();
+    expect(workerLines.filter((l) => l.msg === 'batch committed').length).toBeGreaterThanOrEqual(3);
+    expect(new Set(workerLines.map((l) => l.sdkComponent))).toEqual(expect.objectContaining(new Set(['worker', 'core', 'workflow'])));
 
-    const ok = await cli(['sync', '--with-worker', '--workflow-id', runs.completed], env({}));
+    // The human-readable form, at DEBUG, of a whole run with its in-process worker.
+    const ok = await cli(['sync', '--with-worker', '--workflow-id', runs.completed], env({ LOG_FORMAT: 'pretty' }));
     expect(ok).toMatchObject({ code: 0, out: expect.stringContaining('Product sync completed') });
+    expect(ok.out).toMatch(/^\[[\d:.]+\] DEBUG: /m);
+    expect(ok.out).toMatch(/^\[[\d:.]+\] INFO: batch committed \{/m);
 
     // A grant missing: the run fails in Temporal with AccessDenied, and the message travels back to the command line.
     const restricted = users[1];
@@ -166,6 +186,12 @@ describe('secrets stay secret', () => {
     for (const args of [['migrate'], ['sync', '--with-worker'], ['worker']]) {
       expect(await cli(args, wrong)).toMatchObject({ code: 3, out: expect.stringContaining('refused user') }); // 3: cannot connect
     }
+    // The same failures as JSON log lines: the error's message and hint are fields, and hold no secret either.
+    for (const args of [['sync', '--with-worker'], ['worker']]) {
+      const r = await cli(args, { ...wrong, LOG_FORMAT: 'json' });
+      expect(r.code).toBe(3);
+      expect(jsonLines(r.out).find((l) => l.level === 'error')).toMatchObject({ exitCode: 3, msg: expect.stringContaining('refused user'), hint: expect.any(String) });
+    }
     const unreachable = env({ DATABASE_URL: url(PASSWORD, users[0], 1) });
     for (const args of [['migrate'], ['sync', '--with-worker']]) {
       expect(await cli(args, unreachable)).toMatchObject({ code: 3, out: expect.stringContaining('Cannot reach MySQL at 127.0.0.1:1') });
@@ -180,7 +206,7 @@ describe('secrets stay secret', () => {
 
   it('no captured output of any of those processes holds a secret', () => {
     expect(() => expectNoSecret('control', `DATABASE_URL=${encodeURIComponent(PASSWORD)}`)).toThrow(); // the check can fail
-    expect(outputs.length).toBeGreaterThanOrEqual(13);
+    expect(outputs.length).toBeGreaterThanOrEqual(15);
     for (const { where, out } of outputs) expectNoSecret(where, out);
   });
 

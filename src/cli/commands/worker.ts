@@ -5,7 +5,8 @@ import { formatListenAddress, observabilityAddresses } from '../../observability
 import { prebuiltBundle, RUNNING_FROM_SOURCE } from '../../workflowBundle';
 import { act, AddCommand } from '../command';
 import { openDatabase } from '../context';
-import { say } from '../output';
+import { processLogger } from '../../logging/logger';
+import { logError } from '../output';
 import { tuneWorkerHeap } from '../../workerHeap';
 
 /** `worker`: polls the task queue until SIGINT or SIGTERM, then finishes the activities in flight and exits. */
@@ -14,10 +15,23 @@ export const addWorkerCommand: AddCommand = (program, exit) => {
     .command('worker')
     .description('run a worker on task queue product-etl ($PRODUCT_ETL_TASK_QUEUE) until Ctrl-C')
     .option('--metrics-addr <host:port>', 'serve /metrics, /healthz and /readyz here, and the SDK metrics on the next port (default $PRODUCT_ETL_METRICS_ADDR, else off)')
-    .action(act(exit, runWorker));
+    .action(act(exit, runLoggedWorker));
 };
 
-async function runWorker(options: { metricsAddr?: string }): Promise<number> {
+/**
+ * The worker is a service: everything it says, its fatal error included, is a log line (JSON on a pipe, journald or
+ * a container), not the text a command prints for a person. The exit status is the one any command would give.
+ */
+async function runLoggedWorker(options: { metricsAddr?: string }): Promise<number> {
+  const log = processLogger().child({ component: 'worker' });
+  try {
+    return await runWorker(options, log);
+  } catch (err) {
+    return logError(log, err, 'Worker stopped: ');
+  }
+}
+
+async function runWorker(options: { metricsAddr?: string }, log: ReturnType<typeof processLogger>): Promise<number> {
   // A missing or stale workflow bundle is refused before anything is connected (createWorker checks it again).
   if (!RUNNING_FROM_SOURCE) prebuiltBundle();
   // A worker runs for days through syncs of any size: its heap is kept near what it uses (src/workerHeap.ts).
@@ -38,15 +52,21 @@ async function runWorker(options: { metricsAddr?: string }): Promise<number> {
       : undefined;
     try {
       worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, knex, client, metrics: observability?.metrics });
-      say(`Worker polling task queue ${settings.taskQueue} on ${settings.address} (namespace ${settings.namespace}); database ${describeDatabase(db)}. Ctrl-C stops it.`);
-      if (addrs.metrics) say(`Metrics, /healthz and /readyz on http://${formatListenAddress(addrs.metrics)}${addrs.sdkMetrics ? `; Temporal SDK metrics on http://${formatListenAddress(addrs.sdkMetrics)}/metrics` : ''}.`);
+      const database = describeDatabase(db);
+      log.info({ taskQueue: settings.taskQueue, temporalAddress: settings.address, namespace: settings.namespace, database },
+        `Worker polling task queue ${settings.taskQueue} on ${settings.address} (namespace ${settings.namespace}); database ${database}. Ctrl-C stops it.`);
+      if (addrs.metrics) {
+        const sdk = addrs.sdkMetrics ? `http://${formatListenAddress(addrs.sdkMetrics)}/metrics` : undefined;
+        log.info({ metricsUrl: `http://${formatListenAddress(addrs.metrics)}/metrics`, ...(sdk ? { sdkMetricsUrl: sdk } : {}) },
+          `Metrics, /healthz and /readyz on http://${formatListenAddress(addrs.metrics)}${sdk ? `; Temporal SDK metrics on ${sdk}` : ''}.`);
+      }
       // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once in-flight tasks finish.
       await worker.run();
     } finally {
       await observability?.close();
     }
     await connection.close();
-    say('Worker stopped.');
+    log.info('Worker stopped.');
     return 0;
   } finally {
     await client.connection.close();
