@@ -1,3 +1,4 @@
+import { logSettings } from '../logging/settings';
 import { runCommandLine } from './program';
 
 /**
@@ -21,7 +22,11 @@ export function needsWorkerRuntime(action: { name(): string; opts(): Record<stri
 export async function main(argv: string[]): Promise<number> {
   let flushRuntimeLogs: (() => void) | undefined;
   const code = await runCommandLine(argv, async (action) => {
-    if (!needsWorkerRuntime(action)) return;
+    if (!needsWorkerRuntime(action)) {
+      // No runtime to install, but a bad LOG_LEVEL or LOG_FORMAT is still refused up front, as for every command.
+      logSettings(process.env, process.stderr.isTTY === true);
+      return;
+    }
     const [{ observabilityAddresses }, runtime] = await Promise.all([import('../observability/address'), import('../worker')]);
     const worker = action.name() === 'worker';
     const sdkMetricsAddr = worker ? observabilityAddresses(process.env, action.opts().metricsAddr as string | undefined).sdkMetrics : undefined;
