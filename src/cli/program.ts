@@ -14,6 +14,7 @@ import { addResumeCommand } from './commands/resume';
 import { addScheduleCommand } from './commands/schedule';
 import { addSeedDemoCommand } from './commands/seedDemo';
 import { addSetBatchSizeCommand } from './commands/setBatchSize';
+import { addSetPartitionsCommand } from './commands/setPartitions';
 import { addStackCheckCommand } from './commands/stackCheck';
 import { addStatusCommand } from './commands/status';
 import { addSyncCommand } from './commands/sync';
@@ -24,7 +25,7 @@ import { reportError } from './output';
 /** In the order `--help` lists them: setting up, running, operating, looking back, then dev and test tools. */
 const COMMANDS: AddCommand[] = [
   addDevServerCommand, addMigrateCommand, addWorkerCommand, addSyncCommand, addStackCheckCommand,
-  addStatusCommand, addPauseCommand, addResumeCommand, addCancelCommand, addSetBatchSizeCommand,
+  addStatusCommand, addPauseCommand, addResumeCommand, addCancelCommand, addSetBatchSizeCommand, addSetPartitionsCommand,
   addHistoryCommand, addReplayCommand, addRejectsCommand, addScheduleCommand, addDemoCommand, addSeedDemoCommand, addBenchCommand,
 ];
 

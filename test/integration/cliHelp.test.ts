@@ -27,7 +27,7 @@ describe('product-etl --help', () => {
   it('lists every command of the README', async () => {
     const names = commands.filter((c) => c.path.length === 1).map((c) => c.path[0]);
     expect(names).toEqual(expect.arrayContaining([
-      'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size',
+      'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size', 'set-partitions',
       'history', 'replay', 'rejects', 'schedule', 'demo', 'seed-demo', 'bench',
     ]));
     expect(names).not.toContain('chaos'); // test tooling: `npm run chaos`, not a product command
