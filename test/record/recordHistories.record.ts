@@ -298,7 +298,8 @@ describe('record histories into test/histories', () => {
       await waitFor('two windows', async () => (await handle.query(progressQuery)).batchesDone >= 2);
       await handle.signal(pauseSignal);
       await waitFor('paused', async () => (await handle.query(progressQuery)).state === 'paused');
-      await expect(handle.executeUpdate(setPartitionsUpdate, { args: [0] })).rejects.toThrow(/partitions must be a whole number from 1 to 32/);
+      const refused = await handle.executeUpdate(setPartitionsUpdate, { args: [0] }).then(() => undefined, (err: { cause?: Error }) => err.cause?.message);
+      expect(refused).toMatch(/partitions must be a whole number from 1 to 32 \(got 0\)/);
       expect(await handle.executeUpdate(setPartitionsUpdate, { args: [3] })).toBe(2);
       const paused = await handle.query(progressQuery);
       expect(paused).toMatchObject({ state: 'paused', partitions: 3 });
