@@ -55,7 +55,7 @@ function watermarkMoved(w: Watermark, expected: string): ApplicationFailure {
 
 function windowResult(w: WindowRow, end: PlanWindowInput['end'], reused: boolean): PlannedWindow {
   const done = w.rowsPlanned < w.batchSize * w.partitions || compareCursors(w.to, end) >= 0;
-  return { windowId: w.id, from: w.from, to: w.to, partitions: w.partitions, rowsPlanned: w.rowsPlanned, done, reused };
+  return { windowId: w.id, from: w.from, to: w.to, partitions: w.partitions, rowsPlanned: w.rowsPlanned, done, reused, plannedAt: new Date().toISOString() };
 }
 
 export function createPartitionedWindow({ knex, logger, hooks = {}, metrics }: ActivityDeps) {
@@ -81,7 +81,7 @@ export function createPartitionedWindow({ knex, logger, hooks = {}, metrics }: A
           return windowResult(open, input.end, true);
         }
         const found = await stagingRepository.windowEnd(trx, input.from, input.end, input.batchSize * input.partitions);
-        if (!found) return { windowId: null, from: input.from, to: input.from, partitions: input.partitions, rowsPlanned: 0, done: true, reused: false };
+        if (!found) return { windowId: null, from: input.from, to: input.from, partitions: input.partitions, rowsPlanned: 0, done: true, reused: false, plannedAt: new Date().toISOString() };
         const w = await windowStore.create(trx, input, { from: input.from, to: found.to, partitions: input.partitions, batchSize: input.batchSize, rowsPlanned: found.rows }, high);
         return windowResult(w, input.end, false);
       });

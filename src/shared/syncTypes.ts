@@ -97,6 +97,8 @@ export interface PlannedWindow {
   done: boolean;
   /** True when an earlier attempt or an earlier run had planned this window and it is being re-used. */
   reused: boolean;
+  /** When this attempt planned it (the worker's clock): the window's rows/s is measured from here to finishWindow's finishedAt. */
+  plannedAt: string;
 }
 
 export interface ApplyPartitionInput extends RunOwner {

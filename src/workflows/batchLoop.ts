@@ -52,10 +52,9 @@ export async function runBatches(run: SyncRun, { owner, temporalRunId, continueA
  * History holds the window's id and cursors, never rows. Runs whole: a cancel or pause waits for it.
  */
 async function runWindow(run: SyncRun, { owner, temporalRunId }: Pick<BatchLoopContext, 'owner' | 'temporalRunId'>, next: NextBatch, k: number): Promise<ApplyBatchResult> {
-  const started = Date.now();
   const w = await batches.planWindow({ ...owner, from: next.from, end: next.end, batchSize: next.batchSize, partitions: k });
   if (w.windowId === null) {
-    return { from: w.from, to: w.to, rowsRead: 0, counts: { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 }, done: true, elapsedMs: 0, alreadyCommitted: false, finishedAt: new Date().toISOString() };
+    return { from: w.from, to: w.to, rowsRead: 0, counts: { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 }, done: true, elapsedMs: 0, alreadyCommitted: false, finishedAt: w.plannedAt };
   }
   const windowId = w.windowId;
   run.windowStarted(w.partitions, w.rowsPlanned);
@@ -69,8 +68,10 @@ async function runWindow(run: SyncRun, { owner, temporalRunId }: Pick<BatchLoopC
       }),
     );
     const finished = await batches.finishWindow({ ...owner, windowId, end: next.end });
-    // Wall time of the whole window, as the workflow saw it: what the rows/s of a partitioned run is measured on.
-    return { ...finished, done: w.done, elapsedMs: Date.now() - started };
+    // Wall time of the whole window, from planning to the watermark's move (workers' clocks, carried in the results:
+    // workflow code takes no time of its own): what the rows/s of a partitioned run is measured on.
+    const wallMs = Date.parse(finished.finishedAt) - Date.parse(w.plannedAt);
+    return { ...finished, done: w.done, elapsedMs: Number.isFinite(wallMs) ? Math.max(0, wallMs) : finished.elapsedMs };
   } finally {
     run.windowEnded();
   }
