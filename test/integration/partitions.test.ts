@@ -11,7 +11,9 @@ import { seedStaging } from '../../src/demo/seedStaging';
 import { actualState, createSyncEnv, expectedState, SyncEnv } from '../support/syncHarness';
 import { createTestDatabase, insertStaging, misattributedChanges, snapshot, tableFingerprint, TestDatabase } from '../support/testDatabase';
 import { startTestWorker, TestWorker, uniqueId } from '../support/temporalTestEnv';
+import { WorkflowFailedError } from '@temporalio/client';
 import { startSync } from '../../src/client';
+import { pauseSignal, progressQuery, resumeSignal, setPartitionsUpdate } from '../../src/workflows/definitions';
 import type { Knex } from 'knex';
 
 const byStagingId = <T extends { staging_id: string }>(xs: T[]) => [...xs].sort((a, b) => Number(BigInt(a.staging_id) - BigInt(b.staging_id)));
@@ -183,6 +185,48 @@ describe('partition fencing', () => {
       expect(windows.slice(1).every((x) => x.partitions === 2)).toBe(true);
       const [[{ n }]] = await db.knex.raw('SELECT COUNT(*) AS n FROM etl_window_partition WHERE window_id = ?', [w.windowId]);
       expect(Number(n)).toBe(4);
+      await equalsOracle(db.knex);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('pause, setPartitions and cancel act between windows: no window is left half-applied, and a new run finishes the job', async () => {
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    // Slow partitions, so the run can be caught with a window in flight.
+    const worker = await startTestWorker(db.knex, { hooks: { beforePartitionCommit: () => sleep(150) } });
+    const openWindows = async () => Number((await db.knex('etl_window').whereNull('finished_at').count({ n: '*' }))[0].n);
+    const until = async (probe: () => Promise<boolean>) => {
+      for (let i = 0; i < 600 && !(await probe()); i++) await sleep(50);
+    };
+    try {
+      const handle = await startSync(worker.client, worker.taskQueue, { batchSize: 5, partitions: 2 }, uniqueId('pops'));
+      await until(async () => (await handle.query(progressQuery)).window !== undefined);
+      expect((await handle.query(progressQuery)).window).toMatchObject({ partitions: 2, rows: 10 });
+      await handle.signal(pauseSignal);
+      const refused = await handle.executeUpdate(setPartitionsUpdate, { args: [33] }).then(() => undefined, (err: { cause?: Error }) => err.cause?.message);
+      expect(refused).toBe('partitions must be a whole number from 1 to 32 (got 33)');
+      expect(await handle.executeUpdate(setPartitionsUpdate, { args: [3] })).toBe(2);
+      await until(async () => (await handle.query(progressQuery)).state === 'paused');
+      const paused = await handle.query(progressQuery);
+      expect(paused).toMatchObject({ state: 'paused', partitions: 3 });
+      expect(paused.window).toBeUndefined();
+      expect(await openWindows()).toBe(0);
+      const watermark = (await snapshot(db.knex)).watermark;
+      expect(watermark).toEqual({ last_processed_at: paused.cursor!.at, last_processed_id: paused.cursor!.id });
+      await handle.signal(resumeSignal);
+      await until(async () => (await handle.query(progressQuery)).batchesDone >= paused.batchesDone + 1);
+      await handle.cancel();
+      const cancelled = await handle.result().then(() => undefined, (err: unknown) => err as WorkflowFailedError);
+      expect(cancelled?.cause?.name).toBe('CancelledFailure');
+      // Windows after the pause have K = 3; the cancel left none unfinished and the watermark at the last one's end.
+      const windows = await db.knex('etl_window').select('partitions', 'to_at', 'to_id', 'finished_at').orderBy('id');
+      expect(windows.slice(paused.batchesDone).every((w) => w.partitions === 3)).toBe(true);
+      expect(await openWindows()).toBe(0);
+      const last = windows[windows.length - 1];
+      expect((await snapshot(db.knex)).watermark).toEqual({ last_processed_at: last.to_at, last_processed_id: String(last.to_id) });
+      const rest = await (await startSync(worker.client, worker.taskQueue, { batchSize: 50, partitions: 3 }, uniqueId('prest'))).result();
+      expect(rest.status).toBe('completed');
       await equalsOracle(db.knex);
     } finally {
       await worker.stop();
