@@ -95,6 +95,9 @@ export interface SyncSummary {
    * run reads them (a --lookback that covers them or --no-resume does). A heuristic on AUTO_INCREMENT ids.
    */
   unreadBehindStart?: number;
+  /** Partitioned runs only (docs/scaling.md): K at the end, and partition transactions retried after a lock conflict. */
+  partitions?: number;
+  lockRetries?: number;
 }
 
 export const pauseSignal = defineSignal('pause');

@@ -265,6 +265,7 @@ export class SyncRun {
       ...(s?.sample ? { sample: s.sample } : {}),
       ...(this.refusal ? { refused: this.refusal } : {}),
       ...(s?.plan.unreadBehindStart ? { unreadBehindStart: s.plan.unreadBehindStart } : {}),
+      ...(this.partitioned ? { partitions: this.partitions, lockRetries: s?.lockRetries ?? 0 } : {}),
     };
   }
 

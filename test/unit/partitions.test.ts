@@ -48,6 +48,8 @@ describe('SyncRun with partitions', () => {
     const next = new SyncRun(carried.options, carried);
     expect(next.nextPartitions()).toBe(2);
     expect(next.progress()).toMatchObject({ partitions: 2, lockRetries: 3 });
+    expect(next.summary('completed')).toMatchObject({ partitions: 2, lockRetries: 3 });
+    expect(new SyncRun(base).summary('completed')).not.toHaveProperty('lockRetries');
   });
 
   it('a dry run applies one batch at a time whatever K says', () => {
