@@ -19,11 +19,13 @@ import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore, Watermark } from '../db/stores/watermarkStore';
 import { windowStore, WindowRow } from '../db/stores/windowStore';
 import { readStatementLimit } from '../db/session';
+import { WINDOW_TABLE } from '../db/tables';
 import { batchSizeProblem } from '../shared/batchSize';
 import type { ApplyBatchResult, ApplyPartitionInput, ApplyPartitionResult, FinishWindowInput, PlannedWindow, PlanWindowInput } from '../shared/syncTypes';
-import { planAgainstDatabase } from './applyBatch';
+import { MAX_BATCH_ATTEMPTS, planAgainstDatabase } from './applyBatch';
+import { errorMessage } from '../errors';
 import type { ActivityDeps } from './deps';
-import { FailureType } from './failures';
+import { FailureType, isOutage } from './failures';
 import { classifyAndCount } from './observedFailure';
 
 /** A deadlock or lock wait between partitions is retried inside the activity this many times before Temporal's retry. */
@@ -58,7 +60,7 @@ function windowResult(w: WindowRow, end: PlanWindowInput['end'], reused: boolean
   return { windowId: w.id, from: w.from, to: w.to, partitions: w.partitions, rowsPlanned: w.rowsPlanned, done, reused, plannedAt: new Date().toISOString() };
 }
 
-export function createPartitionedWindow({ knex, logger, hooks = {}, metrics }: ActivityDeps) {
+export function createPartitionedWindow({ knex, logger, config, hooks = {}, metrics }: ActivityDeps) {
   let idAllocation: Promise<IdAllocation> | undefined;
 
   /**
@@ -119,7 +121,7 @@ export function createPartitionedWindow({ knex, logger, hooks = {}, metrics }: A
         }
       }
     } catch (err) {
-      throw classifyAndCount(metrics, err);
+      throw stopRepeatingFailure(classifyAndCount(metrics, err), err, input, config.maxBatchAttempts ?? MAX_BATCH_ATTEMPTS);
     }
   }
 
@@ -209,3 +211,21 @@ export function createPartitionedWindow({ knex, logger, hooks = {}, metrics }: A
   return { planWindow, applyPartition, finishWindow };
 }
 
+
+/**
+ * As for a batch (applyBatch's MAX_BATCH_ATTEMPTS): a partition that fails on a reachable server attempt after attempt
+ * stops the run and asks a person, instead of holding the window, and the watermark, forever. Outages retry on.
+ */
+function stopRepeatingFailure(failure: unknown, cause: unknown, input: ApplyPartitionInput, maxAttempts: number): unknown {
+  const attempt = asyncLocalStorage.getStore()?.info.attempt ?? 1;
+  const retryable = !(failure instanceof ApplicationFailure) || !failure.nonRetryable;
+  if (!retryable || attempt < maxAttempts || isOutage(cause)) return failure;
+  return ApplicationFailure.create({
+    type: FailureType.BatchKeepsFailing,
+    message:
+      `Partition ${input.partition} of window ${input.windowId} failed ${attempt} times in a row; the last error: ${errorMessage(failure)}. ` +
+      `The window's range and K are in ${WINDOW_TABLE} (id ${input.windowId}). Nothing of this partition was committed and the watermark is at the window's start; ` +
+      'fix the cause and start a new run, which re-uses the same window.',
+    nonRetryable: true,
+  });
+}

@@ -143,6 +143,21 @@ describe('partition fencing', () => {
     await equalsOracle(db.knex);
   });
 
+  it('a partition that keeps failing on a reachable server stops with BatchKeepsFailing, naming its window; nothing is committed', async () => {
+    const acts = createActivities({
+      knex: db.knex, logger: silentLogger, config: { pipeline: 'products', maxBatchAttempts: 1 },
+      hooks: { beforePartitionCommit: () => Promise.reject(new Error('the same failure every time')) },
+    });
+    const owner = { workflowId: 'wf-stuck', pipelineRunId: 'run-stuck' };
+    const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });
+    const w = await acts.planWindow({ ...owner, from: plan.start, end: plan.end!, batchSize: 50, partitions: 2 });
+    const before = await tableFingerprint(db.knex);
+    const err = await acts.applyPartition({ ...owner, runId: 'run-stuck', windowId: w.windowId!, partition: 1 }).then(() => undefined, (e: unknown) => e as { type?: string; nonRetryable?: boolean; message: string });
+    expect(err).toMatchObject({ type: 'BatchKeepsFailing', nonRetryable: true });
+    expect(err!.message).toContain(`Partition 1 of window ${w.windowId} failed 1 times in a row; the last error: the same failure every time`);
+    expect(await tableFingerprint(db.knex)).toEqual(before);
+  });
+
   it('a partition that fails once is retried and the window completes', async () => {
     const failed = new Set<number>();
     const worker: TestWorker = await startTestWorker(db.knex, {
