@@ -37,6 +37,29 @@ function isLockConflict(err: unknown): boolean {
   return LOCK_CONFLICTS.has(native?.code ?? '') || native?.errno === 1213 || native?.errno === 1205;
 }
 
+/**
+ * Runs `body` in the transaction with autocommit off, and ends the transaction itself. Why: InnoDB resolves a deadlock
+ * by rolling back the victim's whole transaction, and the statements already queued behind the failed one on the
+ * connection (the writes are pipelined) would then run with autocommit on, each committed on its own: products
+ * written with no change log, no fence (seen in test). With autocommit off they run in a new implicit transaction,
+ * which the ROLLBACK here undoes once they have all settled. On success `SET autocommit = 1` commits (MySQL commits
+ * an open transaction when autocommit is switched on), and knex's COMMIT after it has nothing left to do; either way
+ * the connection goes back to the pool with autocommit on.
+ */
+async function inOwnTransaction<T>(trx: Knex.Transaction, body: () => Promise<T>): Promise<T> {
+  await trx.raw('SET autocommit = 0');
+  let result: T;
+  try {
+    result = await body();
+  } catch (err) {
+    await trx.raw('ROLLBACK').catch(() => undefined);
+    await trx.raw('SET autocommit = 1').catch(() => undefined);
+    throw err;
+  }
+  await trx.raw('SET autocommit = 1');
+  return result;
+}
+
 /** As applyBatch: a partition that has run this long tells Temporal it is alive; a quick one saves the round trip. */
 function heartbeatIfSlow(elapsedMs: number): void {
   if (elapsedMs >= 2_000) asyncLocalStorage.getStore()?.heartbeat();
@@ -110,7 +133,7 @@ export function createPartitionedWindow({ knex, logger, config, hooks = {}, metr
       const ids = await idAllocation;
       for (;;) {
         try {
-          const result = await knex.transaction((trx) => applyPartitionOnce(trx, input, run, ids, elapsedMs, lockRetries));
+          const result = await knex.transaction((trx) => inOwnTransaction(trx, () => applyPartitionOnce(trx, input, run, ids, elapsedMs, lockRetries)));
           if (!result.alreadyCommitted) await hooks.afterPartitionCommit?.(input.partition);
           return result;
         } catch (err) {
@@ -154,11 +177,15 @@ export function createPartitionedWindow({ knex, logger, config, hooks = {}, metr
     productIds.catch(() => undefined);
     await ioTurn();
     const changes = changeLogStore.render(plan.changes, run);
-    await Promise.all([
+    // allSettled, not all: every statement of the partition, chained ones included, has run before a failure is
+    // handled, so the rollback in inOwnTransaction comes after all of them (see there).
+    const written = await Promise.allSettled([
       productIds.then((known) => changeLogStore.insert(trx, changes, known, limit)),
       rejectStore.insert(trx, plan.rejects, run, limit),
       windowStore.recordPartition(trx, input.windowId, input.partition, { rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs() }),
     ]);
+    const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await hooks.beforePartitionCommit?.(input.partition);
     return { partition: input.partition, rowsRead: rows.length, counts: plan.counts, elapsedMs: elapsedMs(), alreadyCommitted: false, lockRetries, keysRead: keys.length };
   }

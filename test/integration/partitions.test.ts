@@ -158,6 +158,53 @@ describe('partition fencing', () => {
     expect(await tableFingerprint(db.knex)).toEqual(before);
   });
 
+  it('a deadlock with another transaction rolls the partition back; it is retried in the activity and counted', async () => {
+    const acts = createActivities({ knex: db.knex, logger: silentLogger, config: { pipeline: 'products' } });
+    const owner = { workflowId: 'wf-dl', pipelineRunId: 'run-dl' };
+    const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });
+    const first = await acts.planWindow({ ...owner, from: plan.start, end: plan.end!, batchSize: 30, partitions: 2 });
+    for (const partition of [0, 1]) await acts.applyPartition({ ...owner, runId: 'run-dl', windowId: first.windowId!, partition });
+    await acts.finishWindow({ ...owner, windowId: first.windowId!, end: plan.end! });
+    const second = await acts.planWindow({ ...owner, from: first.to, end: plan.end!, batchSize: 30, partitions: 2 });
+    // A product the second window updates, and the partition that holds it.
+    const rows = await db.knex('products_staging').where('id', '>', Number(first.to.id)).andWhere('id', '<=', Number(second.to.id)).select('id', 'brand_code', 'sku');
+    const products = await db.knex('products').select('id', 'brand_code', 'sku');
+    const target = rows.map((r) => ({ r, p: products.find((x) => x.brand_code === String(r.brand_code ?? '').trim().toUpperCase() && x.sku === String(r.sku ?? '').trim().toUpperCase()) })).find((x) => x.p);
+    expect(target).toBeDefined();
+    const partition = partitionOf({ id: String(target!.r.id), brand_code: target!.r.brand_code, sku: target!.r.sku }, 2);
+    await db.knex.raw('CREATE TABLE scratch (id INT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=InnoDB');
+    const rival = await db.knex.transaction();
+    try {
+      // The rival is the bigger transaction (2000 rows written), so InnoDB picks the partition as the deadlock victim.
+      await rival.raw('INSERT INTO scratch (v) SELECT seq FROM seq_1_to_2000');
+      await rival.raw('SELECT id FROM products WHERE id = ? FOR UPDATE', [target!.p!.id]);
+      const applying = acts.applyPartition({ ...owner, runId: 'run-dl', windowId: second.windowId!, partition });
+      // Wait until the partition waits for the product row, holding its ledger row; then ask for that row.
+      for (let i = 0; i < 200; i++) {
+        const [[waiting]] = await db.knex.raw("SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'");
+        if (Number(waiting.n) > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await rival.raw('SELECT * FROM etl_window_partition WHERE window_id = ? AND partition_no = ? FOR UPDATE', [second.windowId, partition]);
+      await rival.rollback();
+      const result = await applying;
+      expect(result.alreadyCommitted).toBe(false);
+      expect(result.lockRetries).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (!rival.isCompleted()) await rival.rollback();
+    }
+    await acts.applyPartition({ ...owner, runId: 'run-dl', windowId: second.windowId!, partition: 1 - partition });
+    await acts.finishWindow({ ...owner, windowId: second.windowId!, end: plan.end! });
+    let from = second.to;
+    while (from.id !== plan.end!.id || from.at !== plan.end!.at) {
+      const w = await acts.planWindow({ ...owner, from, end: plan.end!, batchSize: 30, partitions: 2 });
+      for (const p of [0, 1]) await acts.applyPartition({ ...owner, runId: 'run-dl', windowId: w.windowId!, partition: p });
+      await acts.finishWindow({ ...owner, windowId: w.windowId!, end: plan.end! });
+      from = w.to;
+    }
+    await equalsOracle(db.knex);
+  });
+
   it('a partition that fails once is retried and the window completes', async () => {
     const failed = new Set<number>();
     const worker: TestWorker = await startTestWorker(db.knex, {
