@@ -6,6 +6,7 @@ import * as reject from './20261129000400_product_etl_reject';
 import * as watermark from './20261129000500_etl_watermark';
 import * as runLock from './20261129000600_etl_run_lock';
 import * as rejectDedup from './20261203000100_product_etl_reject_dedup';
+import * as window from './20261203000200_etl_window';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129000500_etl_watermark', watermark],
   ['20261129000600_etl_run_lock', runLock],
   ['20261203000100_product_etl_reject_dedup', rejectDedup],
+  ['20261203000200_etl_window', window],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -220,7 +220,7 @@ function stopRepeatingFailure(failure: unknown, cause: unknown, input: ApplyBatc
  * One read of the existing products for the batch's keys, then the rules applied in memory; rows whose writes could
  * not be sent on this connection become ROW_TOO_LARGE rejects, exactly as a real run and a dry run both count them.
  */
-async function planAgainstDatabase(db: Knex | Knex.Transaction, prepared: PreparedRow[], run: RunIdentity, limit: number): Promise<BatchPlan> {
+export async function planAgainstDatabase(db: Knex | Knex.Transaction, prepared: PreparedRow[], run: RunIdentity, limit: number): Promise<BatchPlan> {
   const existing = await productStore.findByKeys(db, keysOf(prepared), limit);
   return planBatchWithin(prepared, existing, (plan) => oversizedRows(plan, prepared, run, limit));
 }

@@ -21,6 +21,10 @@ export interface BatchHooks {
   beforeCommit?(): void | Promise<void>;
   /** After COMMIT, before Temporal hears of the result. */
   afterCommit?(): void | Promise<void>;
+  /** Partitioned windows: inside a partition's transaction, after all of its writes, before COMMIT. */
+  beforePartitionCommit?(partition: number): void | Promise<void>;
+  /** Partitioned windows: after a partition's COMMIT, before Temporal hears of it. */
+  afterPartitionCommit?(partition: number): void | Promise<void>;
 }
 
 export interface ActivityDeps {

@@ -2,6 +2,7 @@ import { createApplyBatch } from './applyBatch';
 import { createBeginRun } from './beginRun';
 import { createCheckDatabase } from './checkDatabase';
 import type { ActivityDeps } from './deps';
+import { createPartitionedWindow } from './partitionedWindow';
 import { createRunLock } from './runLock';
 
 export type { ActivityDeps, ActivityConfig, BatchHooks } from './deps';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRunLock(deps),
     beginRun: createBeginRun(deps),
     applyBatch: createApplyBatch(deps),
+    ...createPartitionedWindow(deps),
     checkDatabase: createCheckDatabase(deps),
   };
 }

@@ -14,6 +14,7 @@ import { addResumeCommand } from './commands/resume';
 import { addScheduleCommand } from './commands/schedule';
 import { addSeedDemoCommand } from './commands/seedDemo';
 import { addSetBatchSizeCommand } from './commands/setBatchSize';
+import { addSetPartitionsCommand } from './commands/setPartitions';
 import { addStackCheckCommand } from './commands/stackCheck';
 import { addStatusCommand } from './commands/status';
 import { addSyncCommand } from './commands/sync';
@@ -24,7 +25,7 @@ import { reportError } from './output';
 /** In the order `--help` lists them: setting up, running, operating, looking back, then dev and test tools. */
 const COMMANDS: AddCommand[] = [
   addDevServerCommand, addMigrateCommand, addWorkerCommand, addSyncCommand, addStackCheckCommand,
-  addStatusCommand, addPauseCommand, addResumeCommand, addCancelCommand, addSetBatchSizeCommand,
+  addStatusCommand, addPauseCommand, addResumeCommand, addCancelCommand, addSetBatchSizeCommand, addSetPartitionsCommand,
   addHistoryCommand, addReplayCommand, addRejectsCommand, addScheduleCommand, addDemoCommand, addSeedDemoCommand, addBenchCommand,
 ];
 
@@ -67,7 +68,7 @@ function epilog(program: CommandUnknownOpts): string {
     'Options of sync:',
     ...rows,
     '',
-    ...wrap('status, pause, resume, cancel and set-batch-size act on the active run, whoever started it (sync, a schedule, the UI); --workflow-id <id> names another. status without an active run shows the most recent one.', 80),
+    ...wrap('status, pause, resume, cancel, set-batch-size and set-partitions act on the active run, whoever started it (sync, a schedule, the UI); --workflow-id <id> names another. status without an active run shows the most recent one.', 80),
     '',
     ...wrap('Exit status: 0 ok · 1 unexpected error · 2 usage or configuration error · 3 cannot connect or not found · 4 run failed · 5 cancelled · 6 terminated · 7 timed out · 130 Ctrl-C stopped following (the run goes on).', 80),
     '',

@@ -2,7 +2,7 @@ import { Client, isGrpcDeadlineError, WorkflowHandleWithFirstExecutionRunId, Wor
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { ConfigError, NotFoundError, TemporalUnavailableError } from '../errors';
 import { connectClient, loadTemporalSettings, TemporalSettings } from '../temporal/connection';
-import { pauseSignal, ProductSyncInput, resumeSignal, setBatchSizeUpdate, SyncProgress, SyncSummary } from '../workflows/definitions';
+import { pauseSignal, ProductSyncInput, resumeSignal, setBatchSizeUpdate, setPartitionsUpdate, SyncProgress, SyncSummary } from '../workflows/definitions';
 import type { productSyncWorkflow } from '../workflows/productSync';
 import { findActiveRun, findLatestRun, refuseWhileActive, requireActiveRun } from './activeRun';
 import { findSyncRun, requireRunning, SyncHandle, SyncRun, workflowIdOf } from './findRun';
@@ -116,6 +116,27 @@ export class SyncClient {
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
         throw new TemporalUnavailableError(
           `No worker answered the update within ${UPDATE_TIMEOUT_MS / 1000}s: the batch size of ${run.description.workflowId} is unchanged for now (the server may still deliver the update when a worker picks the run up).`,
+          `Start a worker on task queue ${run.description.taskQueue} with \`npx product-etl worker\`, then try again.`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** The `setPartitions` update, from the run's next window; returns the K it replaced. As setBatchSize. */
+  async setPartitions(k: number, ref: RunRef = {}): Promise<{ run: SyncRun; previous: number }> {
+    const run = await this.findRunning(ref, 'change');
+    try {
+      const previous = await this.temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () => run.handle.executeUpdate(setPartitionsUpdate, { args: [k] }));
+      return { run, previous };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new ConfigError(`The run refused the new partition count: ${err.cause?.message ?? err.message}`, 'The run goes on with its current partitions.', { cause: err });
+      }
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+        throw new TemporalUnavailableError(
+          `No worker answered the update within ${UPDATE_TIMEOUT_MS / 1000}s: the partitions of ${run.description.workflowId} is unchanged for now (the server may still deliver the update when a worker picks the run up).`,
           `Start a worker on task queue ${run.description.taskQueue} with \`npx product-etl worker\`, then try again.`,
           { cause: err },
         );

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { parseDurationSeconds } from '../shared/duration';
-import { MAX_BATCH_SIZE, MIN_BATCH_SIZE, ProductSyncInput } from '../workflows/definitions';
+import { MAX_BATCH_SIZE, MAX_PARTITIONS, MIN_BATCH_SIZE, MIN_PARTITIONS, ProductSyncInput } from '../workflows/definitions';
 import { wholeNumber } from './wholeNumber';
 
 /** The run options as typed on the command line, shared by `sync` and `schedule create|update`. */
@@ -12,6 +12,8 @@ export interface SyncFlags {
   resume?: boolean;
   dryRun?: boolean;
   lookback?: string;
+  /** K: partitions per window (docs/scaling.md); undefined: 1. */
+  partitions?: string;
 }
 
 /**
@@ -31,6 +33,8 @@ export function syncInputFromFlags(flags: SyncFlags): ProductSyncInput {
     throw new ConfigError(`--limit ${flags.limit} and --batch-size ${flags.batchSize} contradict each other: they are the same setting.`, 'Give one of them.');
   }
   if ((batchSize ?? limit) !== undefined) input.batchSize = batchSize ?? limit;
+  const partitions = wholeNumber('partitions', flags.partitions, MIN_PARTITIONS, MAX_PARTITIONS);
+  if (partitions !== undefined) input.partitions = partitions;
   if (flags.resume !== undefined) input.resume = flags.resume;
   if (flags.dryRun) input.dryRun = true;
   if (flags.lookback !== undefined) {

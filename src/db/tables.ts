@@ -12,3 +12,7 @@ export const WATERMARK_TABLE = 'etl_watermark';
 /** The ledger of committed batches. */
 export const BATCH_LOG_TABLE = 'etl_batch_log';
 export const RUN_LOCK_TABLE = 'etl_run_lock';
+/** Partitioned windows: boundaries and K fixed before a window is applied (docs/scaling.md). */
+export const WINDOW_TABLE = 'etl_window';
+/** One row per committed (window, partition): the partition's exactly-once fence. */
+export const WINDOW_PARTITION_TABLE = 'etl_window_partition';

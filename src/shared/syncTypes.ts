@@ -73,3 +73,55 @@ export interface ApplyBatchResult {
   finishedAt: string;
   sample?: DryRunSample;
 }
+
+/** The next window of a partitioned run (docs/scaling.md): up to batchSize × partitions rows after `from`. */
+export interface PlanWindowInput extends RunOwner {
+  from: Cursor;
+  end: Cursor;
+  batchSize: number;
+  partitions: number;
+}
+
+/**
+ * A window whose boundaries and K are fixed and recorded (etl_window) before any of it is applied. Ids and cursors
+ * only: the partitions re-read their rows.
+ */
+export interface PlannedWindow {
+  /** Null when (from, end] held no rows any more: nothing to apply, the run is at its end. */
+  windowId: string | null;
+  from: Cursor;
+  to: Cursor;
+  partitions: number;
+  rowsPlanned: number;
+  /** True when this window reaches the run's end (or is short of a full window). */
+  done: boolean;
+  /** True when an earlier attempt or an earlier run had planned this window and it is being re-used. */
+  reused: boolean;
+  /** When this attempt planned it (the worker's clock): the window's rows/s is measured from here to finishWindow's finishedAt. */
+  plannedAt: string;
+}
+
+export interface ApplyPartitionInput extends RunOwner {
+  /** The execution's own run id, written to the change log and rejects. */
+  runId: string;
+  windowId: string;
+  partition: number;
+}
+
+export interface ApplyPartitionResult {
+  partition: number;
+  rowsRead: number;
+  counts: OutcomeCounts;
+  elapsedMs: number;
+  /** True when an earlier attempt had committed this partition: nothing was written. */
+  alreadyCommitted: boolean;
+  /** Transactions retried after an InnoDB deadlock or lock wait timeout with another partition. */
+  lockRetries: number;
+  /** Rows of the whole window whose key columns this partition read to find its own (the read amplification). */
+  keysRead: number;
+}
+
+export interface FinishWindowInput extends RunOwner {
+  windowId: string;
+  end: Cursor;
+}

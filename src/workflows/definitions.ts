@@ -13,6 +13,7 @@ export const CLI_WORKFLOW_ID = 'product-sync';
 export const SCHEDULE_ID = 'product-sync-schedule';
 
 export { batchSizeProblem, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../shared/batchSize';
+export { DEFAULT_PARTITIONS, MAX_PARTITIONS, MIN_PARTITIONS, partitionsProblem } from '../shared/partitions';
 
 /** What a person types, e.g. {"batchSize": 1000, "resume": true, "dryRun": false}; every field optional. */
 export interface ProductSyncInput {
@@ -23,6 +24,11 @@ export interface ProductSyncInput {
   lookback?: string | number;
   /** Continue as new after this many batches (Temporal's own suggestion also triggers it). */
   maxBatchesPerRun?: number;
+  /**
+   * K: split each window of batchSize × K rows into K partitions by product key, applied at once by K activities on
+   * any workers (docs/scaling.md). Default 1: one batch at a time, as before. A dry run ignores it.
+   */
+  partitions?: number;
 }
 
 /** `pausing`: a pause was asked for and the batch in flight is still committing; `paused`: nothing is running. */
@@ -50,6 +56,12 @@ export interface SyncProgress {
    * `npx product-etl status` adds the database's live figure. Absent before the run is planned.
    */
   watermarkLag?: { seconds: number; rows: number };
+  /** K for the next window (absent when 1 and never changed: runs without partitioned windows). */
+  partitions?: number;
+  /** The window being applied, when partitions run: its K and how many of them have committed. */
+  window?: { partitions: number; committed: number; rows: number };
+  /** Partition transactions retried after a deadlock or lock wait with another partition, over the run. */
+  lockRetries?: number;
 }
 
 /** Why a run did nothing: another run of the pipeline was active when it started (spec section 9). */
@@ -83,9 +95,14 @@ export interface SyncSummary {
    * run reads them (a --lookback that covers them or --no-resume does). A heuristic on AUTO_INCREMENT ids.
    */
   unreadBehindStart?: number;
+  /** Partitioned runs only (docs/scaling.md): K at the end, and partition transactions retried after a lock conflict. */
+  partitions?: number;
+  lockRetries?: number;
 }
 
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const setBatchSizeUpdate = defineUpdate<number, [number]>('setBatchSize');
+/** K from the next window on; returns the K it replaces. Validated: a whole number from 1 to MAX_PARTITIONS. */
+export const setPartitionsUpdate = defineUpdate<number, [number]>('setPartitions');
 export const progressQuery = defineQuery<SyncProgress>('progress');

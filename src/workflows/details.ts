@@ -12,5 +12,13 @@ export function renderDetails(p: SyncProgress): string {
     `- batches: ${n(p.batchesDone)} · rows: ${n(p.rowsRead)} of ${n(p.rowsToRead)}${pct} · ${n(p.rowsPerSecond)} rows/s`,
     `- inserted ${n(c.inserted)} · updated ${n(c.updated)} · unchanged ${n(c.unchanged)} · stale ${n(c.stale)} · rejected ${n(c.rejected)}`,
     `- cursor ${formatCursor(p.cursor)} → end ${formatCursor(p.endCursor)}`,
+    ...(p.partitions !== undefined ? [partitionsLine(p)] : []),
   ].join('\n');
+}
+
+/** Partitioned runs only: K for the next window, and the window in flight. */
+function partitionsLine(p: SyncProgress): string {
+  const w = p.window;
+  const inFlight = w ? ` · window of ${n(w.rows)} rows: ${w.committed} of ${w.partitions} partitions committed` : '';
+  return `- partitions ${p.partitions}${inFlight} · lock retries ${n(p.lockRetries ?? 0)}`;
 }

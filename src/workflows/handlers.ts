@@ -1,5 +1,5 @@
 import * as wf from '@temporalio/workflow';
-import { batchSizeProblem, pauseSignal, progressQuery, resumeSignal, setBatchSizeUpdate } from './definitions';
+import { batchSizeProblem, partitionsProblem, pauseSignal, progressQuery, resumeSignal, setBatchSizeUpdate, setPartitionsUpdate } from './definitions';
 import type { SyncRun } from './runState';
 
 /** The UI's view of the run, refreshed whenever something a person would look for changes. */
@@ -31,6 +31,20 @@ export function registerHandlers(run: SyncRun): void {
     {
       validator: (size: number) => {
         const problem = batchSizeProblem(size);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
+  wf.setHandler(
+    setPartitionsUpdate,
+    (k: number) => {
+      const previous = run.setPartitions(k);
+      showDetails(run);
+      return previous;
+    },
+    {
+      validator: (k: number) => {
+        const problem = partitionsProblem(k);
         if (problem) throw new Error(problem);
       },
     },

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from '../shared/failureTypes';
 import { parseDurationSeconds } from '../shared/duration';
-import { batchSizeProblem, DEFAULT_BATCH_SIZE, ProductSyncInput } from './definitions';
+import { batchSizeProblem, DEFAULT_BATCH_SIZE, DEFAULT_PARTITIONS, partitionsProblem, ProductSyncInput } from './definitions';
 
 const DEFAULT_MAX_BATCHES_PER_RUN = 2000;
 
@@ -12,6 +12,8 @@ export interface RunOptions {
   dryRun: boolean;
   lookbackSeconds: number;
   maxBatchesPerRun: number;
+  /** K: partitions per window (docs/scaling.md). Absent in runs started before partitioned windows: 1. */
+  partitions?: number;
 }
 
 function invalid(message: string): ApplicationFailure {
@@ -22,7 +24,7 @@ function invalid(message: string): ApplicationFailure {
 export function parseOptions(input: ProductSyncInput | null | undefined): RunOptions {
   const i = input ?? {};
   if (typeof i !== 'object' || Array.isArray(i)) throw invalid('expected an object like {"batchSize": 1000, "resume": true, "dryRun": false}');
-  const known = ['batchSize', 'resume', 'dryRun', 'lookback', 'maxBatchesPerRun'];
+  const known = ['batchSize', 'resume', 'dryRun', 'lookback', 'maxBatchesPerRun', 'partitions'];
   const unknown = Object.keys(i).filter((k) => !known.includes(k));
   if (unknown.length) throw invalid(`unknown field(s) ${unknown.join(', ')}; known fields are ${known.join(', ')}`);
   const batchSize = i.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -41,5 +43,12 @@ export function parseOptions(input: ProductSyncInput | null | undefined): RunOpt
   }
   const maxBatchesPerRun = i.maxBatchesPerRun ?? DEFAULT_MAX_BATCHES_PER_RUN;
   if (!Number.isInteger(maxBatchesPerRun) || maxBatchesPerRun < 1) throw invalid(`maxBatchesPerRun must be a positive whole number (got ${JSON.stringify(maxBatchesPerRun)})`);
-  return { batchSize, resume: i.resume ?? true, dryRun: i.dryRun ?? false, lookbackSeconds, maxBatchesPerRun };
+  const options: RunOptions = { batchSize, resume: i.resume ?? true, dryRun: i.dryRun ?? false, lookbackSeconds, maxBatchesPerRun };
+  if (i.partitions !== undefined) {
+    const refused = partitionsProblem(i.partitions);
+    if (refused) throw invalid(refused);
+    // Only when given: the options of a run without it stay as they were, field for field.
+    if (i.partitions !== DEFAULT_PARTITIONS) options.partitions = i.partitions;
+  }
+  return options;
 }

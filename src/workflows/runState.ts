@@ -30,6 +30,17 @@ export interface ContinuedState {
   lastFinishedAt: string | null;
   continuedAsNew: number;
   sample?: DryRunSample;
+  /** K for the next window, once a setPartitions changed it (else options.partitions, else 1). */
+  partitions?: number;
+  /** Partition transactions retried after a lock conflict, over the run (partitioned runs only). */
+  lockRetries?: number;
+}
+
+/** The window a partitioned run is applying: for the progress query and the UI. */
+export interface WindowInFlight {
+  partitions: number;
+  committed: number;
+  rows: number;
 }
 
 /** The next batch to apply: the part of applyBatch's input the run decides. */
@@ -64,6 +75,9 @@ export class SyncRun {
   private lastBatchDone: boolean | undefined;
   /** Set when another run held the pipeline: this one never planned and ends `refused`. */
   private refusal: Refusal | undefined;
+  /** K from the next window on; a setPartitions in flight applies from the window after the one running. */
+  private partitions: number;
+  private window: WindowInFlight | undefined;
 
   constructor(
     readonly options: RunOptions,
@@ -73,6 +87,40 @@ export class SyncRun {
     this.batchSize = continued?.batchSize ?? options.batchSize;
     this.pauseRequested = continued?.paused ?? false;
     this.phase = continued ? 'running' : 'starting';
+    this.partitions = continued?.partitions ?? options.partitions ?? 1;
+  }
+
+  /** True once partitions are in play: the progress and details of other runs stay exactly as they were. */
+  private get partitioned(): boolean {
+    return this.partitions !== 1 || this.options.partitions !== undefined || this.carried?.partitions !== undefined;
+  }
+
+  /** K for the next window; 1 (one batch at a time, applyBatch) for dry runs, which write nothing to fence. */
+  nextPartitions(): number {
+    return this.options.dryRun ? 1 : this.partitions;
+  }
+
+  /** Returns the K it replaces. */
+  setPartitions(k: number): number {
+    const previous = this.partitions;
+    this.partitions = k;
+    return previous;
+  }
+
+  windowStarted(partitions: number, rows: number): void {
+    this.window = { partitions, committed: 0, rows };
+  }
+
+  partitionCommitted(lockRetries: number): void {
+    if (this.window) this.window.committed++;
+    if (lockRetries > 0) {
+      const s = this.state();
+      s.lockRetries = (s.lockRetries ?? 0) + lockRetries;
+    }
+  }
+
+  windowEnded(): void {
+    this.window = undefined;
   }
 
   get planned(): boolean {
@@ -160,6 +208,7 @@ export class SyncRun {
     const s = this.state();
     s.batchSize = this.batchSize;
     s.paused = this.pauseRequested;
+    if (this.partitioned) s.partitions = this.partitions;
     s.continuedAsNew++;
     return s;
   }
@@ -191,6 +240,8 @@ export class SyncRun {
       startedAt: s?.plan.startedAt ?? null,
       continuedAsNew: s?.continuedAsNew ?? 0,
       ...(s ? { watermarkLag: { seconds: s.plan.end ? lagSeconds(s.cursor.at, s.plan.end.at) : 0, rows: Math.max(0, s.plan.rowsToRead - s.rowsRead) } } : {}),
+      ...(this.partitioned ? { partitions: this.partitions, lockRetries: s?.lockRetries ?? 0 } : {}),
+      ...(this.window ? { window: { ...this.window } } : {}),
     };
   }
 
@@ -214,6 +265,7 @@ export class SyncRun {
       ...(s?.sample ? { sample: s.sample } : {}),
       ...(this.refusal ? { refused: this.refusal } : {}),
       ...(s?.plan.unreadBehindStart ? { unreadBehindStart: s.plan.unreadBehindStart } : {}),
+      ...(this.partitioned ? { partitions: this.partitions, lockRetries: s?.lockRetries ?? 0 } : {}),
     };
   }
 

@@ -38,3 +38,23 @@ it('benchmarks the sync, the same batches without Temporal and the reference sta
     await admin.destroy();
   }
 });
+
+it('benchmarks a partitioned sync over two worker processes and charges CPU per 1000 rows to each process', async () => {
+  buildIfStale();
+  const server = testServer();
+  const database = `pe_test_benchk_${uniqueId('b').slice(2)}`.replace(/-/g, '_');
+  const url = `mysql://${server.user}${server.password ? ':' + encodeURIComponent(server.password) : ''}@${server.host}:${server.port}/${database}`;
+  const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: NAMESPACE };
+
+  const { code, out } = await runCli(['bench', '--rows', '2000', '--limit', '250', '--partitions', '2', '--workers', '2'], env);
+
+  expect({ code, out }).toMatchObject({ code: 0 });
+  expect(out).toMatch(/Benchmark: 2,000 staging rows, batch size 250, partitions 2, worker processes 2/);
+  // The second worker process is started, and its CPU is measured and reported.
+  const second = /worker 2 ([\d.]+) ms/.exec(out);
+  expect(second).not.toBeNull();
+  expect(Number(second![1])).toBeGreaterThan(0);
+  expect(out).toMatch(/CPU per 1000 rows: this process [\d.]+ ms/);
+  const counts = /inserted ([\d,]+) updated ([\d,]+) unchanged ([\d,]+) stale ([\d,]+) rejected ([\d,]+)/.exec(out);
+  expect(counts!.slice(1).reduce((n, c) => n + Number(c.replace(/,/g, '')), 0)).toBe(2000);
+});

@@ -62,4 +62,23 @@ describe('chaos: faults against the real stack', () => {
     }
     expect(report.injections.filter((i) => MUST_INJECT.includes(i.kind) && i.injected && !i.ok)).toEqual([]);
   });
+
+  // Partitioned windows (docs/scaling.md): K = 4 over two worker processes, so the partitions of one window run on
+  // both at once. Kills at random moments and just before and after a partition's commit, a MariaDB restart and a
+  // Temporal restart; the end state must equal the oracle exactly as for K = 1.
+  it('with K = 4 partitions over two worker processes, survives kills at partition commits and restarts of MariaDB and Temporal', async () => {
+    const say = (line: string) => process.stderr.write(`[chaos K=4] ${line}\n`);
+    const report = await runChaos(
+      { ...DEFAULT_CHAOS_OPTIONS, rows: 8000, batchSize: 25, partitions: 4, workers: 2, kills: 3, freeze: 0, zombies: 0, dbConnKills: 0, concurrentStarts: 0, dbRestarts: 1, temporalRestarts: 1 },
+      { say },
+    );
+    say(formatReport(report));
+    expect(report.run.status).toBe('COMPLETED');
+    expect(report.run.counts).toEqual(report.run.expectedCounts);
+    expect(report.rows.filter((row) => row.differences !== 0)).toEqual([]);
+    for (const kind of ['kill-after-commit', 'kill-before-commit', 'db-restart', 'temporal-restart']) {
+      const row = report.rows.find((r) => r.kind === kind);
+      expect({ kind, injected: row?.injected }).toEqual({ kind, injected: row?.requested });
+    }
+  });
 });

@@ -27,7 +27,7 @@ describe('product-etl --help', () => {
   it('lists every command of the README', async () => {
     const names = commands.filter((c) => c.path.length === 1).map((c) => c.path[0]);
     expect(names).toEqual(expect.arrayContaining([
-      'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size',
+      'dev-server', 'migrate', 'worker', 'sync', 'stack-check', 'status', 'pause', 'resume', 'cancel', 'set-batch-size', 'set-partitions',
       'history', 'replay', 'rejects', 'schedule', 'demo', 'seed-demo', 'bench',
     ]));
     expect(names).not.toContain('chaos'); // test tooling: `npm run chaos`, not a product command
@@ -67,7 +67,7 @@ describe('flags and help agree with the README', () => {
     const r = await runCli(['--help'], env);
     const epilog = r.out.slice(r.out.indexOf('Options of sync:'));
     for (const flag of ['--limit', '--batch-size', '--no-resume', '--dry-run', '--lookback', '--detach', '--with-worker', '--workflow-id']) expect(epilog).toContain(flag);
-    expect(epilog).toMatch(/status, pause, resume, cancel and set-batch-size act on the\s+active run/);
+    expect(epilog).toMatch(/status, pause, resume, cancel, set-batch-size and set-partitions act\s+on\s+the\s+active run/);
     expect(epilog).toMatch(/130 Ctrl-C/);
     expect(epilog).toContain('LOG_LEVEL');
   });
@@ -102,6 +102,17 @@ describe('usage errors', () => {
     expect(r.code).toBe(2);
     expect(r.out).toContain("error: unknown command 'stauts'");
     expect(r.out).toContain('Did you mean status?');
+  });
+
+  it('a --partitions or set-partitions value out of range exits 2 and says what is allowed', async () => {
+    for (const args of [['sync', '--partitions', '0'], ['sync', '--partitions', '33'], ['schedule', 'create', '--every', '1h', '--partitions', 'x']]) {
+      const r = await runCli(args, env);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain(`--partitions must be a whole number from 1 to 32 (got "${args[args.length - 1]}")`);
+    }
+    const r = await runCli(['set-partitions', 'four'], env);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('partitions must be a number (got "four")');
   });
 
   it('an unknown subcommand and an unknown option exit 2, without a stack trace', async () => {

@@ -3,7 +3,7 @@ import { migrateDown, migrateLatest, migrateRollbackAll, migrateUp, pendingMigra
 import { MIGRATIONS } from '../../migrations';
 import { createTestDatabase, TestDatabase } from '../support/testDatabase';
 
-const OUR_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
+const OUR_TABLES = ['products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock', 'etl_window', 'etl_window_partition'];
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const [rows] = await db.knex.raw('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1');

@@ -27,7 +27,7 @@ function documentedGrants(): Grant[] {
   return [...section.matchAll(/^GRANT (.+) ON belle_ai\.(\w+) TO 'product_etl'@'%';$/gm)].map((m) => ({ privileges: m[1].split(/,\s*/), table: m[2] }));
 }
 
-const TABLES = ['products_staging', 'products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock'];
+const TABLES = ['products_staging', 'products', 'product_change_log', 'product_etl_reject', 'etl_watermark', 'etl_batch_log', 'etl_run_lock', 'etl_window', 'etl_window_partition'];
 const RUN = randomBytes(3).toString('hex');
 const created: string[] = [];
 /** The rejected row's name: distinctive, so it can be looked for in a history. */
@@ -249,4 +249,12 @@ async function syncSteps(knex: Knex): Promise<void> {
   if (first.counts.inserted !== 1 || first.counts.updated !== 1 || first.counts.rejected !== 1) throw new Error(`unexpected counts ${JSON.stringify(first.counts)}`);
   if (!(await acts.applyBatch(input)).alreadyCommitted) throw new Error('the repeated batch was applied again');
   await acts.releaseRunLock(owner);
+  // The same rows again as one partitioned window (docs/scaling.md): plan, two partitions, one repeated, finish.
+  const again = { workflowId: 'wf-priv-k', pipelineRunId: 'run-priv-k' };
+  const replan = await acts.beginRun({ ...again, resume: false, dryRun: false, lookbackSeconds: 0 });
+  const window = await acts.planWindow({ ...again, from: replan.start, end: replan.end!, batchSize: 100, partitions: 2 });
+  for (const partition of [0, 1]) await acts.applyPartition({ ...again, runId: 'run-priv-k', windowId: window.windowId!, partition });
+  if (!(await acts.applyPartition({ ...again, runId: 'run-priv-k', windowId: window.windowId!, partition: 0 })).alreadyCommitted) throw new Error('the repeated partition was applied again');
+  const finished = await acts.finishWindow({ ...again, windowId: window.windowId!, end: replan.end! });
+  if (finished.rowsRead !== 3) throw new Error(`the window read ${finished.rowsRead} rows, not 3`);
 }

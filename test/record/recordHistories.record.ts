@@ -26,7 +26,7 @@ import { seedStaging } from '../../src/demo/seedStaging';
 import { cliCacheDir } from '../../src/temporal/cliBinary';
 import { ensureSearchAttributes } from '../../src/temporal/ensureSearchAttributes';
 import { PIPELINE_NAME } from '../../src/temporal/searchAttributes';
-import { pauseSignal, progressQuery, ProductSyncInput, resumeSignal, setBatchSizeUpdate } from '../../src/workflows/definitions';
+import { pauseSignal, progressQuery, ProductSyncInput, resumeSignal, setBatchSizeUpdate, setPartitionsUpdate } from '../../src/workflows/definitions';
 import { createTestDatabase, TestDatabase } from '../support/testDatabase';
 import { connectTestClient, NAMESPACE, TEMPORAL_ADDRESS, uniqueId, workflowBundle } from '../support/temporalTestEnv';
 
@@ -107,6 +107,11 @@ async function rig(label: string, o: RigOptions): Promise<Rig> {
       throw new Error(`recorder: simulated failure of batch ${batchesSeen}, attempt 1 (the retry succeeds)`);
     }
     return realApplyBatch(input);
+  };
+  const realApplyPartition = activities.applyPartition;
+  activities.applyPartition = async (input) => {
+    if (o.batchDelayMs) await sleep(o.batchDelayMs);
+    return realApplyPartition(input);
   };
   const taskQueue = uniqueId('pe-record');
   const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
@@ -279,6 +284,35 @@ describe('record histories into test/histories', () => {
       const summary = await handle.result();
       expect(summary).toMatchObject({ status: 'completed', rowsRead: 60 });
       await save('batch-size-update.json', handle.workflowId, handle.firstExecutionRunId);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  scenario('partitioned')('a partitioned run (K = 2) paused between windows, K set to 3 by setPartitions (a bad value refused), resumed', async () => {
+    const r = await rig('partitioned', { rows: 60, batchDelayMs: 300 });
+    try {
+      const handle = await r.start({ batchSize: 5, partitions: 2 }, 'partitioned');
+      await waitFor('a partition of a window in flight', async () => (await handle.query(progressQuery)).window !== undefined);
+      expect((await handle.query(progressQuery)).window).toMatchObject({ partitions: 2, rows: 10 });
+      await waitFor('two windows', async () => (await handle.query(progressQuery)).batchesDone >= 2);
+      await handle.signal(pauseSignal);
+      await waitFor('paused', async () => (await handle.query(progressQuery)).state === 'paused');
+      const refused = await handle.executeUpdate(setPartitionsUpdate, { args: [0] }).then(() => undefined, (err: { cause?: Error }) => err.cause?.message);
+      expect(refused).toMatch(/partitions must be a whole number from 1 to 32 \(got 0\)/);
+      expect(await handle.executeUpdate(setPartitionsUpdate, { args: [3] })).toBe(2);
+      const paused = await handle.query(progressQuery);
+      expect(paused).toMatchObject({ state: 'paused', partitions: 3 });
+      expect(paused.window).toBeUndefined();
+      await sleep(1000);
+      await handle.signal(resumeSignal);
+      const summary = await handle.result();
+      expect(summary).toMatchObject({ status: 'completed', rowsRead: 60 });
+      // Windows of 10 rows (K = 2) until the pause, then of 15 (K = 3).
+      const windows = await r.db.knex('etl_window').select('partitions', 'rows_planned').orderBy('id');
+      expect(windows.slice(0, paused.batchesDone).every((w) => w.partitions === 2 && w.rows_planned === 10)).toBe(true);
+      expect(windows.slice(paused.batchesDone).every((w) => w.partitions === 3)).toBe(true);
+      await save('partitioned-paused-set-partitions.json', handle.workflowId, handle.firstExecutionRunId);
     } finally {
       await r.stop();
     }

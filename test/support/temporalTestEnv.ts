@@ -40,12 +40,12 @@ export interface TestWorker {
 }
 
 /** A real worker on a task queue of the test's own, with activities bound to the test's database. */
-export async function startTestWorker(knex: Knex, opts: { client?: Client; taskQueue?: string; activityConfig?: CreateWorkerOptions['activityConfig']; metrics?: CreateWorkerOptions['metrics']; connection?: NativeConnection } = {}): Promise<TestWorker> {
+export async function startTestWorker(knex: Knex, opts: { client?: Client; taskQueue?: string; activityConfig?: CreateWorkerOptions['activityConfig']; metrics?: CreateWorkerOptions['metrics']; hooks?: CreateWorkerOptions['hooks']; connection?: NativeConnection } = {}): Promise<TestWorker> {
   const client = opts.client ?? (await connectTestClient());
   await ensureSearchAttributes(client, NAMESPACE);
   const taskQueue = opts.taskQueue ?? `pe-test-${randomBytes(4).toString('hex')}`;
   const connection = opts.connection ?? (await NativeConnection.connect({ address: TEMPORAL_ADDRESS }));
-  const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, knex, client, logger: silentLogger, workflowBundle: await workflowBundle(), activityConfig: opts.activityConfig, metrics: opts.metrics });
+  const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, knex, client, logger: silentLogger, workflowBundle: await workflowBundle(), activityConfig: opts.activityConfig, metrics: opts.metrics, hooks: opts.hooks });
   const running = worker.run();
   return {
     client,

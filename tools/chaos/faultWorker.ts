@@ -16,7 +16,8 @@ function hooksFor(point: FaultPoint, probability: number): BatchHooks {
   const die = () => {
     if (Math.random() < probability) process.kill(process.pid, 'SIGKILL');
   };
-  return point === 'before-commit' ? { beforeCommit: die } : { afterCommit: die };
+  // Partitioned runs: the same points of a partition's own transaction.
+  return point === 'before-commit' ? { beforeCommit: die, beforePartitionCommit: die } : { afterCommit: die, afterPartitionCommit: die };
 }
 
 function parseFlags(argv: string[]): { point: FaultPoint; probability: number } {

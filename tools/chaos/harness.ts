@@ -17,7 +17,7 @@ import { createSchedule, scheduleTick } from './faults/starts';
 import { finishRun } from './finish';
 import { OwnMariaDb } from './mariadb';
 import { Observer } from './observe';
-import { checkOptions, ChaosOptions, planFaults } from './options';
+import { checkOptions, ChaosOptions, planFaults, syncInputOf } from './options';
 import { findFreePort, SHARED_PORTS } from './ports';
 import { BatchGate } from './gate';
 import { ChaosReport, machineDescription } from './report';
@@ -99,11 +99,11 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
     const opening: Injection[] = [];
     let main: MainRun;
     if (options.concurrentStarts > 0) {
-      const race = await openingRace(client, TASK_QUEUE, options.batchSize);
+      const race = await openingRace(client, TASK_QUEUE, syncInputOf(options));
       main = race.main;
       opening.push(...race.injections);
     } else {
-      const handle = await startSync(client, TASK_QUEUE, { batchSize: options.batchSize }, CLI_WORKFLOW_ID);
+      const handle = await startSync(client, TASK_QUEUE, syncInputOf(options), CLI_WORKFLOW_ID);
       main = { workflowId: handle.workflowId, pipelineRunId: handle.firstExecutionRunId };
     }
     Object.assign(report.run, main);
@@ -112,12 +112,12 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
     const gate = new BatchGate(mariadb.settings());
     teardown.add('batch gate', () => gate.open());
     const ctx: FaultContext = {
-      say, rng: new Rng(options.seed), pool, observer, knex, mariadb, temporal, client, gate, taskQueue: TASK_QUEUE, batchSize: options.batchSize,
+      say, rng: new Rng(options.seed), pool, observer, knex, mariadb, temporal, client, gate, taskQueue: TASK_QUEUE, batchSize: options.batchSize, partitions: options.partitions,
       main, startedAt, ordinal: 0,
       runOpen: async () => (await observer.status(main.workflowId)) === 'RUNNING',
     };
     if (options.concurrentStarts > 0) {
-      await createSchedule(client, TASK_QUEUE, options.batchSize);
+      await createSchedule(client, TASK_QUEUE, syncInputOf(options));
       opening.push(await scheduleTick(ctx));
     }
     for (const i of opening) say(`  ${i.kind}: ${i.detail} | ${i.observed.join(' | ')}`);

@@ -9,9 +9,9 @@ import { ChaosOptions, DEFAULT_CHAOS_OPTIONS } from './options';
 import { formatReport } from './report';
 
 const USAGE = `npm run chaos -- [--rows N] [--batch-size N] [--kills N] [--freeze N] [--db-conn-kills N] [--db-restarts N]
-                   [--temporal-restarts N] [--zombies N] [--concurrent-starts N] [--seed S] [--workers N] [--keep] [--json]
+                   [--temporal-restarts N] [--zombies N] [--concurrent-starts N] [--seed S] [--workers N] [--partitions K] [--keep] [--json]
   Runs the sync on its own MariaDB, Temporal dev server and worker processes while injecting faults, then checks
-  every table against the oracle of spec section 6. Defaults: the short version (${DEFAULT_CHAOS_OPTIONS.kills} kills, one of each other fault).
+  every table against the oracle of spec section 6. --partitions K runs partitioned windows (docs/scaling.md). Defaults: the short version (${DEFAULT_CHAOS_OPTIONS.kills} kills, one of each other fault).
   The long version: --rows 30000 --batch-size 50 --kills 24 --freeze 2 --zombies 2 --db-conn-kills 3 --db-restarts 2 --temporal-restarts 2 --concurrent-starts 2`;
 
 const COUNT_FLAGS = {
@@ -28,7 +28,7 @@ function intFlag(name: string, value: string | undefined, min: number, max: numb
 }
 
 function parseOptions(argv: string[]): { options: ChaosOptions; json: boolean } {
-  const strings = Object.fromEntries(['rows', 'batch-size', 'seed', 'workers', ...Object.keys(COUNT_FLAGS)].map((k) => [k, { type: 'string' as const }]));
+  const strings = Object.fromEntries(['rows', 'batch-size', 'seed', 'workers', 'partitions', ...Object.keys(COUNT_FLAGS)].map((k) => [k, { type: 'string' as const }]));
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options: { ...strings, json: { type: 'boolean' }, keep: { type: 'boolean' } }, strict: true }));
@@ -42,6 +42,7 @@ function parseOptions(argv: string[]): { options: ChaosOptions; json: boolean } 
     batchSize: intFlag('batch-size', str('batch-size'), 1, 10_000) ?? DEFAULT_CHAOS_OPTIONS.batchSize,
     seed: intFlag('seed', str('seed'), 0, 2 ** 31) ?? DEFAULT_CHAOS_OPTIONS.seed,
     workers: intFlag('workers', str('workers'), 1, 8) ?? DEFAULT_CHAOS_OPTIONS.workers,
+    partitions: intFlag('partitions', str('partitions'), 1, 32) ?? DEFAULT_CHAOS_OPTIONS.partitions,
     keep: values.keep === true,
   };
   for (const [flag, key] of Object.entries(COUNT_FLAGS)) o[key] = intFlag(flag, str(flag), 0, 1000) ?? DEFAULT_CHAOS_OPTIONS[key];

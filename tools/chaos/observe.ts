@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { Cursor, nullableCursorFromColumns } from '../../src/domain/cursor';
 import { BATCH_LOG_TABLE, WATERMARK_TABLE } from '../../src/db/tables';
 
-/** The applyBatch attempt Temporal currently has out, as `describe()` (what the UI shows) reports it. */
+/** The applyBatch (or applyPartition) attempt Temporal currently has out, as `describe()` (what the UI shows) reports it. */
 export interface PendingBatch {
   attempt: number;
   started: boolean;
@@ -24,7 +24,9 @@ export class Observer {
 
   async pendingBatch(workflowId: string): Promise<PendingBatch | undefined> {
     const d = await this.client.workflow.getHandle(workflowId).describe();
-    const p = (d.raw.pendingActivities ?? []).find((a) => a.activityType?.name === 'applyBatch');
+    // A partitioned run (docs/scaling.md) has up to K partitions out at once: the first one a worker has started.
+    const applying = (d.raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'applyBatch' || a.activityType?.name === 'applyPartition');
+    const p = applying.find((a) => Number(a.state) === STARTED) ?? applying[0];
     if (!p) return undefined;
     return { attempt: p.attempt ?? 1, started: Number(p.state) === STARTED, workerIdentity: p.lastWorkerIdentity ?? '', lastFailure: p.lastFailure?.message ?? undefined };
   }

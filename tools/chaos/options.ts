@@ -4,6 +4,8 @@ import { ConfigError } from '../../src/errors';
 export interface ChaosOptions {
   rows: number;
   batchSize: number;
+  /** K: partitions per window of the run (docs/scaling.md); 1 is the batch path of old. */
+  partitions: number;
   /** Worker SIGKILLs in all, of which about a quarter each at the before-commit and after-commit fault points. */
   kills: number;
   freeze: number;
@@ -23,7 +25,7 @@ export interface ChaosOptions {
 
 /** The short version: a few kills and one of each other fault (what CI runs). */
 export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
-  rows: 8000, batchSize: 50, kills: 3, freeze: 1, dbConnKills: 1, dbRestarts: 1, temporalRestarts: 1, zombies: 1, concurrentStarts: 1,
+  rows: 8000, batchSize: 50, partitions: 1, kills: 3, freeze: 1, dbConnKills: 1, dbRestarts: 1, temporalRestarts: 1, zombies: 1, concurrentStarts: 1,
   seed: 1, workers: 2, keep: false,
 };
 
@@ -61,17 +63,23 @@ export function planFaults(o: ChaosOptions, rng: Rng): PlannedFault[] {
   return plan;
 }
 
+/** The input of every run the harness starts: the batch size, and K when it is not 1. */
+export function syncInputOf(o: { batchSize: number; partitions: number }): { batchSize: number; partitions?: number } {
+  return o.partitions > 1 ? { batchSize: o.batchSize, partitions: o.partitions } : { batchSize: o.batchSize };
+}
+
 /** Batches each fault may use up: the gap before it (1-2), the batch it hits, recovery, and the draws until a fault worker gets one. */
 const BATCHES_PER_FAULT = 12;
 
 export function checkOptions(o: ChaosOptions): void {
-  const batches = Math.ceil(o.rows / o.batchSize);
+  // A partitioned run commits a window of batchSize × K rows at a time: that is its "batch" here.
+  const batches = Math.ceil(o.rows / (o.batchSize * o.partitions));
   const faults = faultList(o).length;
   const needed = faults * BATCHES_PER_FAULT + 10;
   if (batches < needed) {
     throw new ConfigError(
-      `${o.rows} rows at --batch-size ${o.batchSize} make ${batches} batches; ${faults} faults need about ${needed} so the run does not end before they are all injected.`,
-      `Use --rows ${needed * o.batchSize} or a smaller --batch-size.`,
+      `${o.rows} rows at --batch-size ${o.batchSize} make ${batches} ${o.partitions > 1 ? `windows of ${o.partitions} partitions` : 'batches'}; ${faults} faults need about ${needed} so the run does not end before they are all injected.`,
+      `Use --rows ${needed * o.batchSize * o.partitions} or a smaller --batch-size.`,
     );
   }
   if (o.workers < 2 && (o.freeze > 0 || o.zombies > 0)) throw new ConfigError('--freeze and --zombies need at least 2 workers: the batch must be retried on another one.');

@@ -78,7 +78,7 @@ export function summarizeRow(kind: FaultKind, requested: number, injections: Inj
 export function formatReport(r: ChaosReport): string {
   const o = r.options;
   const lines = [
-    `Chaos run ${r.date} · ${r.machine} · ${formatCount(o.rows)} rows, batch size ${o.batchSize}, ${o.workers} workers, seed ${o.seed} · ${seconds(r.durationMs)}`,
+    `Chaos run ${r.date} · ${r.machine} · ${formatCount(o.rows)} rows, batch size ${o.batchSize}${o.partitions > 1 ? `, ${o.partitions} partitions` : ''}, ${o.workers} workers, seed ${o.seed} · ${seconds(r.durationMs)}`,
     `Run ${r.run.workflowId}: ${r.run.status}, ${r.run.batches} batches, ${r.run.rowsRead} rows read` +
       (r.run.counts ? ` (inserted ${r.run.counts.inserted}, updated ${r.run.counts.updated}, unchanged ${r.run.counts.unchanged}, stale ${r.run.counts.stale}, rejected ${r.run.counts.rejected})` : ''),
     '',

@@ -1,9 +1,12 @@
-import { BATCH_LOG_TABLE, CHANGE_LOG_TABLE, PRODUCTS_TABLE, REJECT_TABLE, RUN_LOCK_TABLE, WATERMARK_TABLE } from '../../db/tables';
+import { BATCH_LOG_TABLE, CHANGE_LOG_TABLE, PRODUCTS_TABLE, REJECT_TABLE, RUN_LOCK_TABLE, WATERMARK_TABLE, WINDOW_PARTITION_TABLE, WINDOW_TABLE } from '../../db/tables';
 import { formatCount } from '../../shared/format';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared/batchSize';
 import { cpus, totalmem } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
 import type { Knex } from 'knex';
+import { startExtraWorkers } from '../../bench/extraWorkers';
+import { findOnlyProcess, meterCpu } from '../../bench/processCpu';
+import { MAX_PARTITIONS, MIN_PARTITIONS } from '../../shared/partitions';
 import { runReferenceUpsert } from '../../bench/referenceSql';
 import { describeDatabase, parseDatabaseUrl, withDatabase } from '../../db/databaseUrl';
 import { migrateLatest } from '../../db/migrate';
@@ -15,7 +18,7 @@ import { followToSummary } from '../follow';
 import { print, say } from '../output';
 import { withInProcessWorker } from '../withWorker';
 
-const TARGET_TABLES = [PRODUCTS_TABLE, CHANGE_LOG_TABLE, REJECT_TABLE, WATERMARK_TABLE, BATCH_LOG_TABLE, RUN_LOCK_TABLE];
+const TARGET_TABLES = [PRODUCTS_TABLE, CHANGE_LOG_TABLE, REJECT_TABLE, WATERMARK_TABLE, BATCH_LOG_TABLE, RUN_LOCK_TABLE, WINDOW_TABLE, WINDOW_PARTITION_TABLE];
 
 async function truncateTargets(knex: Knex): Promise<void> {
   for (const t of TARGET_TABLES) await knex.raw(`TRUNCATE TABLE ${t}`);
@@ -31,6 +34,10 @@ const define = (program: Command) =>
     .description('benchmark the sync against one INSERT ... SELECT statement (docs/benchmarks.md)')
     .option('--rows <n>', 'generated staging rows', wholeNumberArg('rows', 1, 10_000_000), 100_000)
     .option('--limit <n>', 'batch size', wholeNumberArg('limit', MIN_BATCH_SIZE, MAX_BATCH_SIZE), DEFAULT_BATCH_SIZE)
+    .option('--partitions <k>', 'partitions per window of the sync (docs/scaling.md)', wholeNumberArg('partitions', MIN_PARTITIONS, MAX_PARTITIONS), 1)
+    .option('--workers <n>', 'worker processes: this one, and n - 1 started as `product-etl worker`', wholeNumberArg('workers', 1, 8), 1)
+    .option('--mariadb-pid <pid>', 'charge this process as MariaDB (default: the only mariadbd or mysqld)', wholeNumberArg('mariadb-pid', 1, 2 ** 22))
+    .option('--temporal-pid <pid>', 'charge this process as the Temporal server (default: the only `temporal` process)', wholeNumberArg('temporal-pid', 1, 2 ** 22))
     .option('--keep', 'keep the benchmark database <db>_bench afterwards');
 
 export const addBenchCommand: AddCommand = (program, exit) => {
@@ -42,7 +49,7 @@ export const addBenchCommand: AddCommand = (program, exit) => {
  * benchmark's own (<db>_bench, dropped afterwards unless --keep), a full sync through Temporal at the given batch
  * size, then the same rows through one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE.
  */
-async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>): Promise<number> {
+async function bench({ rows, limit: batchSize, keep, partitions, workers, mariadbPid, temporalPid }: OptionsOf<typeof define>): Promise<number> {
   const base = parseDatabaseUrl();
   const settingsDb = withDatabase(base, `${base.database}_bench`.slice(0, 64));
   const temporal = { ...loadTemporalSettings(), taskQueue: `product-etl-bench-${process.pid}` };
@@ -60,7 +67,14 @@ async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>)
     const seeded = await seedStaging(knex, { rows });
     say(`  seeded in ${(seeded.elapsedMs / 1000).toFixed(1)}s`);
 
-    say(`Sync through Temporal (${temporal.address}), batch size ${batchSize} ...`);
+    say(`Sync through Temporal (${temporal.address}), batch size ${batchSize}, ${partitions} partition(s) per window, ${workers} worker process(es) ...`);
+    const extra = workers > 1 ? await startExtraWorkers(workers - 1, { database: settingsDb.database, taskQueue: temporal.taskQueue }) : undefined;
+    const others: Record<string, number | undefined> = {
+      mariadb: mariadbPid ?? findOnlyProcess(['mariadbd', 'mysqld']),
+      temporal: temporalPid ?? findOnlyProcess(['temporal']),
+      ...Object.fromEntries((extra?.pids ?? []).map((pid, i) => [`worker ${i + 2}`, pid])),
+    };
+    let otherCpu: Record<string, number | undefined> = {};
     // Timed from the start of the workflow to its result: the worker's start-up (loading the workflow bundle) is
     // a once-per-process cost and is reported apart.
     const workerStarted = performance.now();
@@ -69,9 +83,12 @@ async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>)
     const summary = await withInProcessWorker(temporal, knex, client.temporal, async () => {
       started = performance.now();
       cpuAtStart = process.cpuUsage();
-      const handle = await client.start({ batchSize }, `product-sync-bench-${process.pid}`);
-      return followToSummary(client, handle, 5000);
-    });
+      const stopMeter = meterCpu(others);
+      const handle = await client.start({ batchSize, ...(partitions > 1 ? { partitions } : {}) }, `product-sync-bench-${process.pid}`);
+      const done = await followToSummary(client, handle, 1000);
+      otherCpu = stopMeter();
+      return done;
+    }).finally(() => extra?.stop());
     const syncMs = performance.now() - started;
     const syncCpuMs = cpuMs(process.cpuUsage(cpuAtStart));
     const workerStartMs = started - workerStarted;
@@ -97,10 +114,14 @@ async function bench({ rows, limit: batchSize, keep }: OptionsOf<typeof define>)
     const directRate = rate(direct.rowsRead, directMs);
     const refRate = rate(rows, reference.elapsedMs);
     const perBatch = (ms: number) => (ms / Math.max(1, summary.batches)).toFixed(1);
+    const per1000 = (ms: number | undefined) => (ms === undefined ? 'not measured' : `${((ms * 1000) / Math.max(1, summary.rowsRead)).toFixed(1)} ms`);
+    const cpuLine = `                      CPU per 1000 rows: this process ${per1000(syncCpuMs)}` +
+      Object.entries(otherCpu).map(([name, ms]) => `, ${name} ${per1000(ms)}`).join('');
     print([
-      `Benchmark: ${fmt(rows)} staging rows, batch size ${batchSize}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+      `Benchmark: ${fmt(rows)} staging rows, batch size ${batchSize}, partitions ${partitions}, worker processes ${workers}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
       `  sync (Temporal)     ${(syncMs / 1000).toFixed(2)}s  ${fmt(syncRate)} rows/s  ${(summary.batches / (syncMs / 1000)).toFixed(1)} batches/s  peak RSS ${peakRssMb} MB (worker + client in one process)`,
-      `                      this process's CPU (all threads) ${perBatch(syncCpuMs)} ms per batch`,
+      `                      this process's CPU (all threads) ${perBatch(syncCpuMs)} ms per batch${partitions > 1 ? ' (a batch here is a window)' : ''}`,
+      cpuLine,
       `                      worker start-up (loading the workflow bundle, not counted above) ${(workerStartMs / 1000).toFixed(1)}s`,
       `                      inserted ${fmt(summary.counts.inserted)} updated ${fmt(summary.counts.updated)} unchanged ${fmt(summary.counts.unchanged)} stale ${fmt(summary.counts.stale)} rejected ${fmt(summary.counts.rejected)}`,
       `  same batches, direct ${(directMs / 1000).toFixed(2)}s  ${fmt(directRate)} rows/s  ${perBatch(directMs)} ms per batch; ` +

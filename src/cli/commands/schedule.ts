@@ -28,6 +28,7 @@ const withDefinition = (cmd: ReturnType<typeof subcommand>) =>
     .option('--note <text>', 'a note shown with the schedule')
     .option('--limit <n>', 'batch size of each run, 1 to 10000 (default: 1000)')
     .option('--batch-size <n>', 'the same as --limit, under its clear name')
+    .option('--partitions <k>', 'split each window of batch size × K rows into K partitions applied at once, on any workers, 1 to 32 (default: 1; see docs/scaling.md)')
     .option('--dry-run', 'runs plan and write nothing')
     .option('--resume', 'each run starts from the watermark (the default)')
     .option('--no-resume', 'each run re-reads all of staging')

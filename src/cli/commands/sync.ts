@@ -19,6 +19,7 @@ const define = (program: Command) =>
     .description('run the product sync and follow it to its summary')
     .option('--limit <n>', 'batch size: staging rows per batch, 1 to 10000 (default: 1000)')
     .option('--batch-size <n>', 'the same as --limit, under its clear name')
+    .option('--partitions <k>', 'split each window of batch size × K rows into K partitions applied at once, on any workers, 1 to 32 (default: 1; see docs/scaling.md)')
     .option('--resume', 'start from the watermark (the default)')
     .option('--no-resume', 're-read all of staging from the start, ignoring the watermark')
     .option('--dry-run', 'read, normalise and plan every batch, write nothing, and print a sample')

@@ -44,6 +44,8 @@ export function formatSummary(s: SyncSummary): string {
     `  cursor        ${formatCursor(s.startCursor)} -> ${formatCursor(s.finalCursor)} (end ${formatCursor(s.endCursor)})`,
     `  duration      ${(s.durationMs / 1000).toFixed(1)}s, ${n(s.rowsPerSecond)} rows/s of batch time`,
   ];
+  // Partitioned runs (docs/scaling.md): a "batch" above is a window of up to batch size × K rows.
+  if (s.partitions !== undefined) lines.splice(2, 0, `  partitions    ${n(s.partitions)} per window (batches are windows); ${n(s.lockRetries ?? 0)} lock conflict(s) retried`);
   if (c.rejected > 0 && !s.dryRun) lines.push(...rejectsPointer(s));
   if (s.unreadBehindStart) {
     lines.push(

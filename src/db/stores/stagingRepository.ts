@@ -20,6 +20,12 @@ export interface StagingRepository {
   countBetween(db: Knex | Knex.Transaction, after: Cursor, until: Cursor): Promise<number>;
   /** How many rows staging holds; null when the table does not exist yet (the stack check runs before any seeding). */
   countAll(db: Knex | Knex.Transaction): Promise<number | null>;
+  /** The `limit`-th row after `after` (at or before `until`), or the last row in that range when there are fewer. */
+  windowEnd(db: Knex | Knex.Transaction, after: Cursor, until: Cursor, limit: number): Promise<{ to: Cursor; rows: number } | null>;
+  /** Id and raw key fields of every row in (after, until]: what a partition hashes to find its own rows. */
+  fetchKeys(db: Knex | Knex.Transaction, after: Cursor, until: Cursor): Promise<Array<{ id: string; brand_code: string | null; sku: string | null }>>;
+  /** The rows with these ids that still lie in (after, until], in (src_updated_at, id) order. */
+  fetchByIds(db: Knex | Knex.Transaction, ids: readonly string[], after: Cursor, until: Cursor): Promise<StagingRow[]>;
 }
 
 /** Per row, so written out field by field (test/unit/productFields.test.ts keeps it in step with PRODUCT_FIELDS). */
@@ -99,6 +105,33 @@ export const stagingRepository: StagingRepository = {
     between(q, after, until);
     const [{ n }] = await q;
     return Number(n);
+  },
+
+  async windowEnd(db, after, until, limit) {
+    const nth = ProductStagingModel.query(db).select('src_updated_at', 'id');
+    between(nth, after, until);
+    const row = await nth.orderBy([{ column: 'src_updated_at' }, { column: 'id' }]).offset(limit - 1).first();
+    if (row) return { to: cursorFromColumns(row.src_updated_at, row.id), rows: limit };
+    const last = ProductStagingModel.query(db).select('src_updated_at', 'id');
+    between(last, after, until);
+    const lastRow = await last.orderBy([{ column: 'src_updated_at', order: 'desc' }, { column: 'id', order: 'desc' }]).first();
+    if (!lastRow) return null;
+    return { to: cursorFromColumns(lastRow.src_updated_at, lastRow.id), rows: await this.countBetween(db, after, until) };
+  },
+
+  async fetchKeys(db, after, until) {
+    const q = ProductStagingModel.query(db).select('id', 'brand_code', 'sku');
+    between(q, after, until);
+    const rows = await q;
+    return rows.map((r) => ({ id: String(r.id), brand_code: r.brand_code, sku: r.sku }));
+  },
+
+  async fetchByIds(db, ids, after, until) {
+    if (ids.length === 0) return [];
+    const q = ProductStagingModel.query(db).select(...COLUMNS).whereIn('id', ids as string[]);
+    between(q, after, until);
+    const rows = await q.orderBy([{ column: 'src_updated_at' }, { column: 'id' }]);
+    return rows.map(toRow);
   },
 
   async countAll(db) {

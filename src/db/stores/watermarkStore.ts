@@ -27,6 +27,14 @@ export const watermarkStore = {
     return toWatermark(await EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first());
   },
 
+  /**
+   * A shared lock on the watermark row: the K partitions of a window hold it together, and it keeps the watermark
+   * (and so the window's start) from moving under any of them until they commit.
+   */
+  async lockShared(trx: Knex.Transaction): Promise<Watermark> {
+    return toWatermark(await EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forShare().first());
+  },
+
   async set(trx: Knex | Knex.Transaction, cursor: Cursor | null, owner: RunOwner): Promise<void> {
     await EtlWatermarkModel.query(trx)
       .where('table_name', STAGING_TABLE)

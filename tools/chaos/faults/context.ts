@@ -52,6 +52,7 @@ export interface FaultContext {
   gate: BatchGate;
   taskQueue: string;
   batchSize: number;
+  partitions: number;
   main: RunOwner;
   startedAt: number;
   /** How many of this kind were injected before (e.g. to alternate clean shutdown and crash). */

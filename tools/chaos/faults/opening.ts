@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { startSync } from '../../../src/client';
 import { ConfigError } from '../../../src/errors';
 import type { RunOwner } from '../../../src/shared/syncTypes';
-import { CLI_WORKFLOW_ID, pauseSignal } from '../../../src/workflows/definitions';
+import { CLI_WORKFLOW_ID, pauseSignal, ProductSyncInput } from '../../../src/workflows/definitions';
 import { messageOf } from '../util';
 import { endingOf, REFUSED } from './starts';
 import type { Injection } from './context';
@@ -19,9 +19,8 @@ function injection(kind: Injection['kind'], detail: string): Injection {
  * that instant too. Temporal must refuse one `product-sync`; of the two executions left, the run lock must let
  * exactly one through (the other completes as refused). Whichever wins is the run the faults then hit.
  */
-export async function openingRace(client: Client, taskQueue: string, batchSize: number): Promise<{ main: MainRun; injections: Injection[] }> {
+export async function openingRace(client: Client, taskQueue: string, input: ProductSyncInput): Promise<{ main: MainRun; injections: Injection[] }> {
   const rivalId = 'product-sync-rival-1';
-  const input = { batchSize };
   const [a, b, c] = await Promise.allSettled([
     startSync(client, taskQueue, input, CLI_WORKFLOW_ID),
     startSync(client, taskQueue, input, CLI_WORKFLOW_ID),

@@ -1,7 +1,8 @@
 import { ApplicationFailure, Client, ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
 import { SCHEDULED_WORKFLOW_ID, searchAttributesOf, startSync, staticSummaryOf } from '../../../src/client';
 import { ConfigError } from '../../../src/errors';
-import { SCHEDULE_ID, WORKFLOW_TYPE } from '../../../src/workflows/definitions';
+import { ProductSyncInput, SCHEDULE_ID, WORKFLOW_TYPE } from '../../../src/workflows/definitions';
+import { syncInputOf } from '../options';
 import { messageOf, retrying, waitFor, withTimeout } from '../util';
 import { FaultContext, Injection, newInjection } from './context';
 
@@ -32,7 +33,7 @@ export async function concurrentStarts(ctx: FaultContext): Promise<Injection[]> 
   const same = newInjection(ctx, 'start-same-id');
   const other = newInjection(ctx, 'start-other-id');
   const rivalId = `product-sync-rival-${ctx.ordinal + 2}`;
-  const input = { batchSize: ctx.batchSize };
+  const input = syncInputOf(ctx);
   const [a, b] = await Promise.allSettled([
     startSync(ctx.client, ctx.taskQueue, input, ctx.main.workflowId),
     startSync(ctx.client, ctx.taskQueue, input, rivalId),
@@ -57,8 +58,7 @@ export async function concurrentStarts(ctx: FaultContext): Promise<Injection[]> 
 }
 
 /** The product's schedule (overlap SKIP), created paused so only the harness's own ticks start runs. */
-export async function createSchedule(client: Client, taskQueue: string, batchSize: number): Promise<ScheduleHandle> {
-  const input = { batchSize };
+export async function createSchedule(client: Client, taskQueue: string, input: ProductSyncInput): Promise<ScheduleHandle> {
   return client.schedule.create({
     scheduleId: SCHEDULE_ID,
     spec: { intervals: [{ every: '1h' }] },

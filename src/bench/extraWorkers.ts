@@ -1,0 +1,54 @@
+/**
+ * More worker processes for `bench --workers N`: each is `product-etl worker` on the benchmark's task queue and
+ * database, started from the same script this process runs, so the partitions of a window spread over processes.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { DEFAULT_DATABASE_URL } from '../db/databaseUrl';
+
+export interface ExtraWorkers {
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+const READY = /Worker polling task queue/;
+
+export async function startExtraWorkers(count: number, opts: { database: string; taskQueue: string; readyTimeoutMs?: number }): Promise<ExtraWorkers> {
+  const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  url.pathname = `/${opts.database}`;
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    })));
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      const child = spawn(process.execPath, [process.argv[1], 'worker'], {
+        env: { ...process.env, DATABASE_URL: url.toString(), PRODUCT_ETL_TASK_QUEUE: opts.taskQueue, PRODUCT_ETL_METRICS_ADDR: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      children.push(child);
+      await new Promise<void>((resolve, reject) => {
+        let said = '';
+        const timer = setTimeout(() => reject(new Error(`worker process ${i + 2} did not start polling within ${(opts.readyTimeoutMs ?? 60_000) / 1000}s: ${said.slice(-500)}`)), opts.readyTimeoutMs ?? 60_000);
+        child.stderr?.on('data', (chunk: Buffer) => {
+          said += chunk.toString();
+          if (READY.test(said)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`worker process ${i + 2} exited (status ${code}) before polling: ${said.slice(-500)}`));
+        });
+      });
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { pids: children.map((c) => c.pid as number), stop };
+}
