@@ -13,6 +13,7 @@ import { rejectStore } from '../db/stores/rejectStore';
 import { oversizedRows } from '../db/stores/rowFit';
 import { RunIdentity } from '../db/stores/changeLogStore';
 import { readStatementLimit } from '../db/session';
+import { inOwnTransaction } from '../db/ownTransaction';
 import { watermarkStore } from '../db/stores/watermarkStore';
 import { batchSizeProblem } from '../shared/batchSize';
 import type { ApplyBatchInput, ApplyBatchResult, DryRunSample, RunOwner } from '../shared/syncTypes';
@@ -107,7 +108,9 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
         throw err;
       });
       const ids = await idAllocation;
-      return await knex.transaction(async (trx) => {
+      // Autocommit off for the batch's transaction: see inOwnTransaction (a deadlock with an outside writer must not
+      // leave the pipelined statements behind it committed one by one).
+      return await knex.transaction((trx) => inOwnTransaction(trx, async () => {
         const watermark = await watermarkStore.lock(trx);
         const at = watermark.cursor ?? START_CURSOR;
         if (!cursorEquals(at, input.from)) {
@@ -154,7 +157,7 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
         ]);
         await hooks.beforeCommit?.();
         return batchResult(input, rows, plan.counts, elapsedMs());
-      }).then(async (result) => {
+      })).then(async (result) => {
         if (!result.alreadyCommitted) {
           logger.info('batch committed', { ...batchFields(input), to: formatCursor(result.to), rowsRead: result.rowsRead, ...result.counts, elapsedMs: result.elapsedMs, rejectsByReason });
         }

@@ -19,6 +19,7 @@ import { stagingRepository } from '../db/stores/stagingRepository';
 import { watermarkStore, Watermark } from '../db/stores/watermarkStore';
 import { windowStore, WindowRow } from '../db/stores/windowStore';
 import { readStatementLimit } from '../db/session';
+import { inOwnTransaction } from '../db/ownTransaction';
 import { WINDOW_TABLE } from '../db/tables';
 import { batchSizeProblem } from '../shared/batchSize';
 import type { ApplyBatchResult, ApplyPartitionInput, ApplyPartitionResult, FinishWindowInput, PlannedWindow, PlanWindowInput } from '../shared/syncTypes';
@@ -35,29 +36,6 @@ const LOCK_CONFLICTS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 function isLockConflict(err: unknown): boolean {
   const native = ((err as { nativeError?: unknown })?.nativeError ?? err) as { code?: string; errno?: number };
   return LOCK_CONFLICTS.has(native?.code ?? '') || native?.errno === 1213 || native?.errno === 1205;
-}
-
-/**
- * Runs `body` in the transaction with autocommit off, and ends the transaction itself. Why: InnoDB resolves a deadlock
- * by rolling back the victim's whole transaction, and the statements already queued behind the failed one on the
- * connection (the writes are pipelined) would then run with autocommit on, each committed on its own: products
- * written with no change log, no fence (seen in test). With autocommit off they run in a new implicit transaction,
- * which the ROLLBACK here undoes once they have all settled. On success `SET autocommit = 1` commits (MySQL commits
- * an open transaction when autocommit is switched on), and knex's COMMIT after it has nothing left to do; either way
- * the connection goes back to the pool with autocommit on.
- */
-async function inOwnTransaction<T>(trx: Knex.Transaction, body: () => Promise<T>): Promise<T> {
-  await trx.raw('SET autocommit = 0');
-  let result: T;
-  try {
-    result = await body();
-  } catch (err) {
-    await trx.raw('ROLLBACK').catch(() => undefined);
-    await trx.raw('SET autocommit = 1').catch(() => undefined);
-    throw err;
-  }
-  await trx.raw('SET autocommit = 1');
-  return result;
 }
 
 /** As applyBatch: a partition that has run this long tells Temporal it is alive; a quick one saves the round trip. */
