@@ -104,39 +104,33 @@ export class SyncClient {
    * The `setBatchSize` update, from the run's next batch; returns the size it replaced. Any number is sent as given
    * so the workflow's own validator decides (the same words the UI shows); a refusal leaves the run untouched.
    */
-  async setBatchSize(size: number, ref: RunRef = {}): Promise<{ run: SyncRun; previous: number }> {
-    const run = await this.findRunning(ref, 'change');
-    try {
-      const previous = await this.temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () => run.handle.executeUpdate(setBatchSizeUpdate, { args: [size] }));
-      return { run, previous };
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        throw new ConfigError(`The run refused the new batch size: ${err.cause?.message ?? err.message}`, 'The run goes on with its current batch size.', { cause: err });
-      }
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
-        throw new TemporalUnavailableError(
-          `No worker answered the update within ${UPDATE_TIMEOUT_MS / 1000}s: the batch size of ${run.description.workflowId} is unchanged for now (the server may still deliver the update when a worker picks the run up).`,
-          `Start a worker on task queue ${run.description.taskQueue} with \`npx product-etl worker\`, then try again.`,
-          { cause: err },
-        );
-      }
-      throw err;
-    }
+  setBatchSize(size: number, ref: RunRef = {}): Promise<{ run: SyncRun; previous: number }> {
+    return this.updateSetting(setBatchSizeUpdate, size, ref, { refused: 'the new batch size', kept: 'its current batch size', unchanged: 'the batch size' });
   }
 
   /** The `setPartitions` update, from the run's next window; returns the K it replaced. As setBatchSize. */
-  async setPartitions(k: number, ref: RunRef = {}): Promise<{ run: SyncRun; previous: number }> {
+  setPartitions(k: number, ref: RunRef = {}): Promise<{ run: SyncRun; previous: number }> {
+    return this.updateSetting(setPartitionsUpdate, k, ref, { refused: 'the new partition count', kept: 'its current partitions', unchanged: 'the partitions' });
+  }
+
+  /** One of the run's numeric settings, by its update: a refusal is the validator's words, a silent worker says so. */
+  private async updateSetting(
+    update: typeof setBatchSizeUpdate,
+    value: number,
+    ref: RunRef,
+    words: { refused: string; kept: string; unchanged: string },
+  ): Promise<{ run: SyncRun; previous: number }> {
     const run = await this.findRunning(ref, 'change');
     try {
-      const previous = await this.temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () => run.handle.executeUpdate(setPartitionsUpdate, { args: [k] }));
+      const previous = await this.temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () => run.handle.executeUpdate(update, { args: [value] }));
       return { run, previous };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
-        throw new ConfigError(`The run refused the new partition count: ${err.cause?.message ?? err.message}`, 'The run goes on with its current partitions.', { cause: err });
+        throw new ConfigError(`The run refused ${words.refused}: ${err.cause?.message ?? err.message}`, `The run goes on with ${words.kept}.`, { cause: err });
       }
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
         throw new TemporalUnavailableError(
-          `No worker answered the update within ${UPDATE_TIMEOUT_MS / 1000}s: the partitions of ${run.description.workflowId} is unchanged for now (the server may still deliver the update when a worker picks the run up).`,
+          `No worker answered the update within ${UPDATE_TIMEOUT_MS / 1000}s: ${words.unchanged} of ${run.description.workflowId} is unchanged for now (the server may still deliver the update when a worker picks the run up).`,
           `Start a worker on task queue ${run.description.taskQueue} with \`npx product-etl worker\`, then try again.`,
           { cause: err },
         );
