@@ -1,7 +1,7 @@
-import { Model } from 'objection';
+import { BaseModel } from './BaseModel';
 import { BATCH_LOG_TABLE } from '../tables';
 
-export class EtlBatchLogModel extends Model {
+export class EtlBatchLogModel extends BaseModel {
   static tableName = BATCH_LOG_TABLE;
   id!: string;
   table_name!: string;

@@ -1,7 +1,7 @@
-import { Model } from 'objection';
+import { BaseModel } from './BaseModel';
 import { RUN_LOCK_TABLE } from '../tables';
 
-export class EtlRunLockModel extends Model {
+export class EtlRunLockModel extends BaseModel {
   static tableName = RUN_LOCK_TABLE;
   static idColumn = 'pipeline';
   pipeline!: string;

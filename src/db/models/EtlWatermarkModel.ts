@@ -1,7 +1,7 @@
-import { Model } from 'objection';
+import { BaseModel } from './BaseModel';
 import { WATERMARK_TABLE } from '../tables';
 
-export class EtlWatermarkModel extends Model {
+export class EtlWatermarkModel extends BaseModel {
   static tableName = WATERMARK_TABLE;
   id!: number;
   table_name!: string;

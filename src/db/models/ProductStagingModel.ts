@@ -1,4 +1,4 @@
-import { Model } from 'objection';
+import { BaseModel } from './BaseModel';
 import type { StagingRow } from '../../domain/types';
 import { STAGING_TABLE } from '../tables';
 
@@ -13,7 +13,7 @@ export class ReadOnlyTableError extends Error {
  * `products_staging`: the DBA's table. The sync reads it and never writes, so every write through this model throws
  * before any SQL is sent. (The database grants enforce the same for raw SQL; see docs/operations.md.)
  */
-export class ProductStagingModel extends Model implements StagingRow {
+export class ProductStagingModel extends BaseModel implements StagingRow {
   static tableName = STAGING_TABLE;
   id!: string;
   brand_code!: string | null;
