@@ -28,22 +28,6 @@ export interface StagingRepository {
   fetchByIds(db: Knex | Knex.Transaction, ids: readonly string[], after: Cursor, until: Cursor): Promise<StagingRow[]>;
 }
 
-/** Per row, so written out field by field (test/unit/productFields.test.ts keeps it in step with PRODUCT_FIELDS). */
-export function toRow(r: ProductStagingModel): StagingRow {
-  return {
-    id: String(r.id),
-    brand_code: r.brand_code,
-    sku: r.sku,
-    name: r.name,
-    category: r.category,
-    price: r.price,
-    status: r.status,
-    attributes: r.attributes,
-    tags: r.tags,
-    src_updated_at: normalizeDatetime6(r.src_updated_at),
-  };
-}
-
 function between(q: Knex.QueryBuilder | ReturnType<typeof ProductStagingModel.query>, after: Cursor, until: Cursor) {
   return q
     .where((w) => w.where('src_updated_at', '>', after.at).orWhere((x) => x.where('src_updated_at', '=', after.at).andWhere('id', '>', after.id)))
@@ -55,7 +39,7 @@ export type StagingTuple = [string | number, ...Array<string | null>];
 
 /**
  * Per row of every batch, so written out by position (test/unit/productFields.test.ts keeps it in step with COLUMNS).
- * The object's keys are in the table's column order, as toRow's are: a reject's raw_row is this object's JSON.
+ * The object's keys are in the table's column order: a reject's raw_row is this object's JSON.
  */
 export function tupleToRow(t: StagingTuple): StagingRow {
   return {
@@ -78,14 +62,17 @@ export function tupleToRow(t: StagingTuple): StagingRow {
  * between() below; the cursor values go as bindings. `rowsAsArray` spares mysql2 a keyed object per row, which
  * tupleToRow would copy anyway.
  */
-export const FETCH_BATCH_SQL =
-  `SELECT ${COLUMNS.join(', ')} FROM ${STAGING_TABLE} ` +
-  'WHERE (src_updated_at > ? OR (src_updated_at = ? AND id > ?)) AND (src_updated_at < ? OR (src_updated_at = ? AND id <= ?)) ' +
-  'ORDER BY src_updated_at, id LIMIT ?';
+const RANGE_SQL = '(src_updated_at > ? OR (src_updated_at = ? AND id > ?)) AND (src_updated_at < ? OR (src_updated_at = ? AND id <= ?))';
+const rangeBindings = (after: Cursor, until: Cursor) => [after.at, after.at, after.id, until.at, until.at, until.id];
+
+export const FETCH_BATCH_SQL = `SELECT ${COLUMNS.join(', ')} FROM ${STAGING_TABLE} WHERE ${RANGE_SQL} ORDER BY src_updated_at, id LIMIT ?`;
+
+/** A partition's key read (partitionedWindow.ts): every row of the window, three columns, as arrays like the batch read. */
+const FETCH_KEYS_SQL = `SELECT id, brand_code, sku FROM ${STAGING_TABLE} WHERE ${RANGE_SQL}`;
 
 export const stagingRepository: StagingRepository = {
   async fetchBatch(db, after, until, limit) {
-    const result = await db.raw(FETCH_BATCH_SQL, [after.at, after.at, after.id, until.at, until.at, until.id, limit]).options({ rowsAsArray: true });
+    const result = await db.raw(FETCH_BATCH_SQL, [...rangeBindings(after, until), limit]).options({ rowsAsArray: true });
     const tuples = (result as unknown as [StagingTuple[]])[0];
     const rows: StagingRow[] = new Array(tuples.length);
     for (let i = 0; i < tuples.length; i++) rows[i] = tupleToRow(tuples[i]);
@@ -120,18 +107,21 @@ export const stagingRepository: StagingRepository = {
   },
 
   async fetchKeys(db, after, until) {
-    const q = ProductStagingModel.query(db).select('id', 'brand_code', 'sku');
-    between(q, after, until);
-    const rows = await q;
-    return rows.map((r) => ({ id: String(r.id), brand_code: r.brand_code, sku: r.sku }));
+    const result = await db.raw(FETCH_KEYS_SQL, rangeBindings(after, until)).options({ rowsAsArray: true });
+    const tuples = (result as unknown as [Array<[string | number, string | null, string | null]>])[0];
+    const keys = new Array<{ id: string; brand_code: string | null; sku: string | null }>(tuples.length);
+    for (let i = 0; i < tuples.length; i++) keys[i] = { id: String(tuples[i][0]), brand_code: tuples[i][1], sku: tuples[i][2] };
+    return keys;
   },
 
   async fetchByIds(db, ids, after, until) {
     if (ids.length === 0) return [];
-    const q = ProductStagingModel.query(db).select(...COLUMNS).whereIn('id', ids as string[]);
-    between(q, after, until);
-    const rows = await q.orderBy([{ column: 'src_updated_at' }, { column: 'id' }]);
-    return rows.map(toRow);
+    const sql = `SELECT ${COLUMNS.join(', ')} FROM ${STAGING_TABLE} WHERE id IN (${ids.map(() => '?').join(',')}) AND ${RANGE_SQL} ORDER BY src_updated_at, id`;
+    const result = await db.raw(sql, [...ids, ...rangeBindings(after, until)]).options({ rowsAsArray: true });
+    const tuples = (result as unknown as [StagingTuple[]])[0];
+    const rows: StagingRow[] = new Array(tuples.length);
+    for (let i = 0; i < tuples.length; i++) rows[i] = tupleToRow(tuples[i]);
+    return rows;
   },
 
   async countAll(db) {
