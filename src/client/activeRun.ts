@@ -53,18 +53,25 @@ async function runningNow(client: Client): Promise<SyncRun[]> {
   return runs;
 }
 
-async function runningOrOwn(client: Client): Promise<SyncRun[]> {
+async function runningOrOwn(client: Client, waitForVisibility: boolean): Promise<SyncRun[]> {
   const runs = await runningNow(client);
   if (runs.length) return runs;
   const own = await findSyncRun(client, CLI_WORKFLOW_ID).catch(() => undefined);
   if (own?.description.status.name === 'RUNNING') return [own];
+  if (!waitForVisibility) return [];
   await new Promise((r) => setTimeout(r, VISIBILITY_LAG_MS));
   return runningNow(client);
 }
 
-/** The active run, or undefined when none runs; several at once (a dry run beside a real one) must be named. */
-export async function findActiveRun(client: Client, taskQueue: string): Promise<SyncRun | undefined> {
-  const runs = preferTaskQueue((await runningOrOwn(client)).map((r) => ({ ...r, taskQueue: r.description.taskQueue })), taskQueue);
+/**
+ * The active run, or undefined when none runs; several at once (a dry run beside a real one) must be named.
+ * `waitForVisibility`: when none is found, ask visibility once more after a second, for a run started a moment ago
+ * under another id (a schedule, the UI). A command that acts on the run (pause, cancel) waits, since its answer
+ * would otherwise be a wrong "nothing to pause"; `status` only reports, and does not make every "nothing running"
+ * answer a second slower for it (docs/operations.md, CLI latency).
+ */
+export async function findActiveRun(client: Client, taskQueue: string, waitForVisibility = true): Promise<SyncRun | undefined> {
+  const runs = preferTaskQueue((await runningOrOwn(client, waitForVisibility)).map((r) => ({ ...r, taskQueue: r.description.taskQueue })), taskQueue);
   if (runs.length <= 1) return runs[0];
   throw new ConfigError(
     `${runs.length} product syncs are running: ${runs.map((r) => `${r.description.workflowId} (started ${r.description.startTime.toISOString()}, task queue ${r.taskQueue})`).join(', ')}.`,
