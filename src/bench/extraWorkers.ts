@@ -26,16 +26,21 @@ export async function startExtraWorkers(count: number, opts: { database: string;
   try {
     for (let i = 0; i < count; i++) {
       const child = spawn(process.execPath, [process.argv[1], 'worker'], {
-        env: { ...process.env, DATABASE_URL: url.toString(), PRODUCT_ETL_TASK_QUEUE: opts.taskQueue, PRODUCT_ETL_METRICS_ADDR: '' },
+        // LOG_LEVEL info whatever the bench's own: readiness is read from the worker's `Worker polling` line, an info line.
+        env: { ...process.env, DATABASE_URL: url.toString(), PRODUCT_ETL_TASK_QUEUE: opts.taskQueue, PRODUCT_ETL_METRICS_ADDR: '', LOG_LEVEL: 'info' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       children.push(child);
       await new Promise<void>((resolve, reject) => {
         let said = '';
         const timer = setTimeout(() => reject(new Error(`worker process ${i + 2} did not start polling within ${(opts.readyTimeoutMs ?? 60_000) / 1000}s: ${said.slice(-500)}`)), opts.readyTimeoutMs ?? 60_000);
+        let ready = false;
+        // The listener stays, so the worker's stderr keeps draining; once it polls, its lines are dropped, not kept.
         child.stderr?.on('data', (chunk: Buffer) => {
+          if (ready) return;
           said += chunk.toString();
           if (READY.test(said)) {
+            ready = true;
             clearTimeout(timer);
             resolve();
           }
