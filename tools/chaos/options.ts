@@ -25,7 +25,7 @@ export interface ChaosOptions {
 
 /** The short version: a few kills and one of each other fault (what CI runs). */
 export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
-  rows: 12000, batchSize: 50, partitions: 1, kills: 3, freeze: 1, dbConnKills: 1, dbRestarts: 1, temporalRestarts: 1, zombies: 1, concurrentStarts: 1,
+  rows: 20000, batchSize: 50, partitions: 1, kills: 3, freeze: 1, dbConnKills: 1, dbRestarts: 1, temporalRestarts: 1, zombies: 1, concurrentStarts: 1,
   seed: 1, workers: 2, keep: false,
 };
 
