@@ -10,7 +10,7 @@ export interface WriteResult {
 interface DriverConnection {
   __knexUid?: string;
   __knexTxId?: string;
-  query(options: { sql: string; rowsAsArray?: boolean }, cb: (err: Error | null, result?: unknown) => void): void;
+  query(options: { sql: string; values?: readonly unknown[]; rowsAsArray?: boolean }, cb: (err: Error | null, result?: unknown) => void): void;
 }
 
 /** What a knex transaction offers beyond Knex.Transaction's public type: the one connection it runs on. */
@@ -36,7 +36,7 @@ const connections = new WeakMap<Knex.Transaction, Promise<DriverConnection>>();
  * reaches a connection the pool has handed to someone else. Errors are mysql2's own (code, sqlMessage), which
  * failures.ts classifies as before, and, unlike knex's, their message does not carry the SQL and its row values.
  */
-function onTransaction<T>(trx: Knex.Transaction, options: { sql: string; rowsAsArray?: boolean }): Promise<T> {
+function onTransaction<T>(trx: Knex.Transaction, options: { sql: string; values?: readonly unknown[]; rowsAsArray?: boolean }): Promise<T> {
   let connection = connections.get(trx);
   if (!connection) {
     connection = (trx.client as unknown as TransactionClient).acquireConnection();
@@ -48,7 +48,7 @@ function onTransaction<T>(trx: Knex.Transaction, options: { sql: string; rowsAsA
         if (trx.isCompleted()) throw new Error('The transaction has already ended (committed or rolled back); the statement was not sent.');
         // knex's 'query' event, as its runner emits it (the transaction's client passes it on to the knex instance),
         // so whoever observes the queries (logging, tests measuring statement sizes) still sees these.
-        trx.client.emit('query', { method: 'raw', sql: options.sql, bindings: [], __knexUid: conn.__knexUid, __knexTxId: conn.__knexTxId });
+        trx.client.emit('query', { method: 'raw', sql: options.sql, bindings: options.values ?? [], __knexUid: conn.__knexUid, __knexTxId: conn.__knexTxId });
         conn.query(options, (err, result) => (err ? reject(err) : resolve(result as T)));
       }),
   );
@@ -70,8 +70,13 @@ export function select<T>(db: Knex | Knex.Transaction, sql: string): Promise<T[]
   return Promise.resolve(db.raw(sql)).then((r) => (r as unknown as [T[]])[0]);
 }
 
-/** select(), with each row as an array of its columns' values in the SELECT's order (mysql2's `rowsAsArray`). */
-export function selectArrays<T extends unknown[]>(db: Knex | Knex.Transaction, sql: string): Promise<T[]> {
-  if (isTransaction(db)) return onTransaction<T[]>(db, { sql, rowsAsArray: true });
-  return Promise.resolve(db.raw(sql).options({ rowsAsArray: true })).then((r) => (r as unknown as [T[]])[0]);
+/**
+ * select(), with each row as an array of its columns' values in the SELECT's order (mysql2's `rowsAsArray`), and `?`
+ * placeholders filled from `values` by the driver (the staging reads pass their cursors so). Without values the SQL
+ * goes as it is: hand-built statements may hold a `?` inside a literal.
+ */
+export function selectArrays<T extends unknown[]>(db: Knex | Knex.Transaction, sql: string, values: readonly unknown[] = []): Promise<T[]> {
+  if (isTransaction(db)) return onTransaction<T[]>(db, values.length ? { sql, values, rowsAsArray: true } : { sql, rowsAsArray: true });
+  const query = values.length ? db.raw(sql, values as Knex.RawBinding[]) : db.raw(sql);
+  return Promise.resolve(query.options({ rowsAsArray: true })).then((r) => (r as unknown as [T[]])[0]);
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Cursor, cursorFromColumns, normalizeDatetime6 } from '../../domain/cursor';
 import { PRODUCT_FIELDS, StagingRow } from '../../domain/types';
 import { ProductStagingModel } from '../models';
+import { selectArrays } from '../sql/execute';
 import { STAGING_TABLE } from '../tables';
 
 const COLUMNS = ['id', ...PRODUCT_FIELDS, 'src_updated_at'];
@@ -28,12 +29,6 @@ export interface StagingRepository {
   fetchByIds(db: Knex | Knex.Transaction, ids: readonly string[], after: Cursor, until: Cursor): Promise<StagingRow[]>;
 }
 
-function between(q: Knex.QueryBuilder | ReturnType<typeof ProductStagingModel.query>, after: Cursor, until: Cursor) {
-  return q
-    .where((w) => w.where('src_updated_at', '>', after.at).orWhere((x) => x.where('src_updated_at', '=', after.at).andWhere('id', '>', after.id)))
-    .andWhere((w) => w.where('src_updated_at', '<', until.at).orWhere((x) => x.where('src_updated_at', '=', until.at).andWhere('id', '<=', until.id)));
-}
-
 /** A staging row as mysql2 returns it with `rowsAsArray`: the values of COLUMNS, in that order. */
 export type StagingTuple = [string | number, ...Array<string | null>];
 
@@ -56,15 +51,26 @@ export function tupleToRow(t: StagingTuple): StagingRow {
   };
 }
 
-/**
- * The batch read, written as SQL rather than built by objection: it runs for every batch, and building the query and
- * a model instance per row took a few ms of CPU per 1000 rows (docs/benchmarks.md, 2026-12-03). Same condition as
- * between() below; the cursor values go as bindings. `rowsAsArray` spares mysql2 a keyed object per row, which
- * tupleToRow would copy anyway.
- */
+/** Rows in (after, until], in the interface's expanded keyset form; its bindings come from rangeBindings. */
 const RANGE_SQL = '(src_updated_at > ? OR (src_updated_at = ? AND id > ?)) AND (src_updated_at < ? OR (src_updated_at = ? AND id <= ?))';
 const rangeBindings = (after: Cursor, until: Cursor) => [after.at, after.at, after.id, until.at, until.at, until.id];
 
+function toRows(tuples: readonly StagingTuple[]): StagingRow[] {
+  const rows: StagingRow[] = new Array(tuples.length);
+  for (let i = 0; i < tuples.length; i++) rows[i] = tupleToRow(tuples[i]);
+  return rows;
+}
+
+/** The cursors of the rows in (after, until]: what windowEnd orders and picks from. */
+const CURSORS_IN_RANGE_SQL = `SELECT src_updated_at, id FROM ${STAGING_TABLE} WHERE ${RANGE_SQL}`;
+type CursorTuple = [string, string | number];
+
+/**
+ * The batch read, written as SQL rather than built by objection: it runs for every batch, and building the query and
+ * a model instance per row took a few ms of CPU per 1000 rows (docs/benchmarks.md, 2026-12-03). The range is
+ * RANGE_SQL; the cursor values go as bindings. `rowsAsArray` spares mysql2 a keyed object per row, which
+ * tupleToRow would copy anyway.
+ */
 export const FETCH_BATCH_SQL = `SELECT ${COLUMNS.join(', ')} FROM ${STAGING_TABLE} WHERE ${RANGE_SQL} ORDER BY src_updated_at, id LIMIT ?`;
 
 /** A partition's key read (partitionedWindow.ts): every row of the window, three columns, as arrays like the batch read. */
@@ -72,11 +78,7 @@ const FETCH_KEYS_SQL = `SELECT id, brand_code, sku FROM ${STAGING_TABLE} WHERE $
 
 export const stagingRepository: StagingRepository = {
   async fetchBatch(db, after, until, limit) {
-    const result = await db.raw(FETCH_BATCH_SQL, [...rangeBindings(after, until), limit]).options({ rowsAsArray: true });
-    const tuples = (result as unknown as [StagingTuple[]])[0];
-    const rows: StagingRow[] = new Array(tuples.length);
-    for (let i = 0; i < tuples.length; i++) rows[i] = tupleToRow(tuples[i]);
-    return rows;
+    return toRows(await selectArrays<StagingTuple>(db, FETCH_BATCH_SQL, [...rangeBindings(after, until), limit]));
   },
 
   async lastCursor(db) {
@@ -88,27 +90,21 @@ export const stagingRepository: StagingRepository = {
   },
 
   async countBetween(db, after, until) {
-    const q = db(STAGING_TABLE).count<{ n: string | number }[]>({ n: '*' });
-    between(q, after, until);
-    const [{ n }] = await q;
+    const [[n]] = await selectArrays<[string | number]>(db, `SELECT COUNT(*) FROM ${STAGING_TABLE} WHERE ${RANGE_SQL}`, rangeBindings(after, until));
     return Number(n);
   },
 
   async windowEnd(db, after, until, limit) {
-    const nth = ProductStagingModel.query(db).select('src_updated_at', 'id');
-    between(nth, after, until);
-    const row = await nth.orderBy([{ column: 'src_updated_at' }, { column: 'id' }]).offset(limit - 1).first();
-    if (row) return { to: cursorFromColumns(row.src_updated_at, row.id), rows: limit };
-    const last = ProductStagingModel.query(db).select('src_updated_at', 'id');
-    between(last, after, until);
-    const lastRow = await last.orderBy([{ column: 'src_updated_at', order: 'desc' }, { column: 'id', order: 'desc' }]).first();
-    if (!lastRow) return null;
-    return { to: cursorFromColumns(lastRow.src_updated_at, lastRow.id), rows: await this.countBetween(db, after, until) };
+    const range = rangeBindings(after, until);
+    const [nth] = await selectArrays<CursorTuple>(db, `${CURSORS_IN_RANGE_SQL} ORDER BY src_updated_at, id LIMIT 1 OFFSET ?`, [...range, limit - 1]);
+    if (nth) return { to: cursorFromColumns(nth[0], nth[1]), rows: limit };
+    const [last] = await selectArrays<CursorTuple>(db, `${CURSORS_IN_RANGE_SQL} ORDER BY src_updated_at DESC, id DESC LIMIT 1`, range);
+    if (!last) return null;
+    return { to: cursorFromColumns(last[0], last[1]), rows: await this.countBetween(db, after, until) };
   },
 
   async fetchKeys(db, after, until) {
-    const result = await db.raw(FETCH_KEYS_SQL, rangeBindings(after, until)).options({ rowsAsArray: true });
-    const tuples = (result as unknown as [Array<[string | number, string | null, string | null]>])[0];
+    const tuples = await selectArrays<[string | number, string | null, string | null]>(db, FETCH_KEYS_SQL, rangeBindings(after, until));
     const keys = new Array<{ id: string; brand_code: string | null; sku: string | null }>(tuples.length);
     for (let i = 0; i < tuples.length; i++) keys[i] = { id: String(tuples[i][0]), brand_code: tuples[i][1], sku: tuples[i][2] };
     return keys;
@@ -117,11 +113,7 @@ export const stagingRepository: StagingRepository = {
   async fetchByIds(db, ids, after, until) {
     if (ids.length === 0) return [];
     const sql = `SELECT ${COLUMNS.join(', ')} FROM ${STAGING_TABLE} WHERE id IN (${ids.map(() => '?').join(',')}) AND ${RANGE_SQL} ORDER BY src_updated_at, id`;
-    const result = await db.raw(sql, [...ids, ...rangeBindings(after, until)]).options({ rowsAsArray: true });
-    const tuples = (result as unknown as [StagingTuple[]])[0];
-    const rows: StagingRow[] = new Array(tuples.length);
-    for (let i = 0; i < tuples.length; i++) rows[i] = tupleToRow(tuples[i]);
-    return rows;
+    return toRows(await selectArrays<StagingTuple>(db, sql, [...ids, ...rangeBindings(after, until)]));
   },
 
   async countAll(db) {
