@@ -70,7 +70,7 @@ async function runningOrOwn(client: Client, waitForVisibility: boolean): Promise
  * would otherwise be a wrong "nothing to pause"; `status` only reports, and does not make every "nothing running"
  * answer a second slower for it (docs/operations.md, CLI latency).
  */
-export async function findActiveRun(client: Client, taskQueue: string, waitForVisibility = true): Promise<SyncRun | undefined> {
+export async function findActiveRun(client: Client, taskQueue: string, { waitForVisibility = true } = {}): Promise<SyncRun | undefined> {
   const runs = preferTaskQueue((await runningOrOwn(client, waitForVisibility)).map((r) => ({ ...r, taskQueue: r.description.taskQueue })), taskQueue);
   if (runs.length <= 1) return runs[0];
   throw new ConfigError(

@@ -69,7 +69,7 @@ export class SyncClient {
    */
   async find(ref: RunRef = {}): Promise<SyncRun> {
     if (named(ref)) return findSyncRun(this.temporal, workflowIdOf(ref.workflowId), ref.runId);
-    const found = (await findActiveRun(this.temporal, this.taskQueue, false)) ?? (await findLatestRun(this.temporal, this.taskQueue));
+    const found = (await findActiveRun(this.temporal, this.taskQueue, { waitForVisibility: false })) ?? (await findLatestRun(this.temporal, this.taskQueue));
     if (found) return found;
     try {
       return await findSyncRun(this.temporal, workflowIdOf(undefined)); // visibility may lag behind a run just started
