@@ -43,7 +43,7 @@ function heartbeatIfSlow(elapsedMs: number): void {
 function sampleOf(changes: readonly ChangeEntry[], rejects: readonly RejectEntry[]): DryRunSample {
   return {
     rejects: rejects.slice(0, SAMPLE_SIZE).map((r) => ({ stagingId: r.staging_id, reason: r.reason_code, message: r.message.slice(0, SAMPLE_MESSAGE_LENGTH) })),
-    changes: changes.slice(0, SAMPLE_SIZE).map((c) => ({ brandCode: c.brand_code, sku: c.sku, changeType: c.change_type, changedFields: c.changed_fields })),
+    changes: changes.slice(0, SAMPLE_SIZE).map((c) => ({ brandCode: c.brand_code, sku: c.sku, changeType: c.change_type, changedFields: [...c.changed_fields] })),
   };
 }
 

@@ -1,15 +1,16 @@
 import { compareCursors, Cursor } from './cursor';
-import { normalizeProduct } from './normalizer';
+import { normalizeProductStable } from './normalizer';
 import { OutcomeCounts, zeroCounts } from './outcome';
 import { fieldsJson, productKey, StoredProduct, toStoredProduct } from './storedProduct';
-import { NormalizeResult, PRODUCT_FIELDS, ProductField, RejectReason, StagingRow } from './types';
+import { PRODUCT_FIELDS, ProductField, RejectReason, StableNormalizeResult, StagingRow } from './types';
 
 export interface ChangeEntry {
   key: string;
   brand_code: string;
   sku: string;
   change_type: 'INSERT' | 'UPDATE';
-  changed_fields: ProductField[];
+  /** Sorted; INSERTs share one array of all the fields, so never mutate it. */
+  changed_fields: readonly ProductField[];
   /** Stable JSON text of the changed fields' old values; null for INSERT. */
   before: string | null;
   /** Stable JSON text of the changed fields' new values; the whole record for INSERT. */
@@ -46,6 +47,9 @@ export interface BatchPlan {
   rejects: RejectEntry[];
 }
 
+/** The record's fields in sorted order: change-log entries list and render fields in this order. */
+const ALL_FIELDS_SORTED: readonly ProductField[] = Object.freeze([...PRODUCT_FIELDS].sort());
+
 export interface ExistingProduct extends StoredProduct {
   id: string;
 }
@@ -53,11 +57,11 @@ export interface ExistingProduct extends StoredProduct {
 /** A staging row with its normalisation done once: the keys to read and the plan both come from it. */
 export interface PreparedRow {
   row: StagingRow;
-  result: NormalizeResult;
+  result: StableNormalizeResult;
 }
 
 export function prepareRows(rows: readonly StagingRow[]): PreparedRow[] {
-  return rows.map((row) => ({ row, result: normalizeProduct(row) }));
+  return rows.map((row) => ({ row, result: normalizeProductStable(row) }));
 }
 
 /** The distinct (brand_code, sku) keys of the rows that normalised. */
@@ -106,7 +110,7 @@ export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMa
     if (!before) {
       counts.inserted++;
       writes.set(key, { product: next });
-      changes.push(changeEntry(key, 'INSERT', PRODUCT_FIELDS.slice(), undefined, next, row));
+      changes.push(changeEntry(key, 'INSERT', ALL_FIELDS_SORTED, undefined, next, row));
       continue;
     }
     if (before.source && compareCursors(before.source, rowCursor) > 0) {
@@ -118,28 +122,27 @@ export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMa
       continue;
     }
     counts.updated++;
-    const changed = PRODUCT_FIELDS.filter((f) => !sameField(before, next, f));
+    const changed = ALL_FIELDS_SORTED.filter((f) => !sameField(before, next, f));
     writes.set(key, { id: existing.get(key)?.id, product: next });
     changes.push(changeEntry(key, 'UPDATE', changed, before, next, row));
   }
   return { counts, writes, changes, rejects };
 }
 
-const ALL_FIELDS_SORTED: readonly ProductField[] = [...PRODUCT_FIELDS].sort();
 
 function sameField(a: StoredProduct, b: StoredProduct, f: ProductField): boolean {
   return a[f] === b[f];
 }
 
+/** `sorted`: the changed fields, in ALL_FIELDS_SORTED's order. */
 function changeEntry(
   key: string,
   type: 'INSERT' | 'UPDATE',
-  changed: ProductField[],
+  sorted: readonly ProductField[],
   before: StoredProduct | undefined,
   after: StoredProduct,
   row: StagingRow,
 ): ChangeEntry {
-  const sorted = [...changed].sort();
   return {
     key,
     brand_code: after.brand_code,

@@ -1,7 +1,7 @@
 /** data_version (spec section 4): the fingerprint that decides whether a staging row changes a product. */
 import { createHash, hash } from 'node:crypto';
 import { stableStringify } from './stableJson';
-import { JsonValue, NormalizedProduct, PRODUCT_FIELDS, ProductField } from './types';
+import { JsonValue, NormalizedProduct, PRODUCT_FIELDS, StableProduct } from './types';
 
 /**
  * Exactly the record's fields are hashed, so extra runtime properties on `p` can never change the version. The
@@ -14,7 +14,7 @@ export function computeDataVersion(p: NormalizedProduct): string {
 }
 
 /** The record with its two JSON fields given as their stable JSON text. */
-export type StableParts = Pick<NormalizedProduct, Exclude<ProductField, 'attributes' | 'tags'>> & { attributesJson: string; tagsJson: string };
+export type StableParts = StableProduct;
 
 /** JSON text of a string-or-null field, as stableStringify writes it. */
 const jsonOrNull = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));

@@ -35,15 +35,19 @@
  *     stay visible and the message stays on one line).
  */
 import { normalizePrice } from './price';
+import { sortByKey, sortStrings } from './sortStrings';
 import { codePointLength, isBlankText, normalizeText, quoteExcerpt, truncateCodePoints } from './text';
 import type {
   JsonObject,
   JsonValue,
+  NormalizedProduct,
+  NormalizeRejection,
   NormalizeResult,
   ProductField,
   ProductStatus,
   RawProductFields,
   RejectReason,
+  StableNormalizeResult,
 } from './types';
 
 export const MAX_LENGTH = { brand_code: 32, sku: 64, name: 255, category: 128 } as const;
@@ -85,6 +89,29 @@ function hasUnpairedSurrogate(t: string): boolean {
 const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 export function normalizeProduct(row: RawProductFields): NormalizeResult {
+  const r = normalizeRecord(row, normalizeAttributes, normalizeTags);
+  if (!r.ok) return r;
+  return { ok: true, product: { ...r.scalars, attributes: r.attributes, tags: r.tags } };
+}
+
+/**
+ * normalizeProduct with attributes and tags given as their stable JSON text, written in the same walk that
+ * normalises them: what the sync stores and hashes. The hot path's form; normalizeProduct stays the reference (the
+ * oracle uses it), and test/unit/stableNormalizer.test.ts holds the two to the same result.
+ */
+export function normalizeProductStable(row: RawProductFields): StableNormalizeResult {
+  const r = normalizeRecord(row, normalizeAttributesJson, normalizeTagsJson);
+  if (!r.ok) return r;
+  return { ok: true, product: { ...r.scalars, attributesJson: r.attributes, tagsJson: r.tags } };
+}
+
+type ScalarFields = Omit<NormalizedProduct, 'attributes' | 'tags'>;
+
+function normalizeRecord<A, T>(
+  row: RawProductFields,
+  normalizeAttributesBy: (raw: string | null) => FieldResult<A>,
+  normalizeTagsBy: (raw: string | null) => FieldResult<T>,
+): { ok: true; scalars: ScalarFields; attributes: A; tags: T } | NormalizeRejection {
   // Evaluated in table order with early return: the first failing field decides, and a row already rejected
   // for its brand_code never pays for parsing a large attributes document.
   const brand_code = normalizeBrandCode(row.brand_code);
@@ -99,22 +126,15 @@ export function normalizeProduct(row: RawProductFields): NormalizeResult {
   if (!price.ok) return { ok: false, reason: 'INVALID_PRICE', field: 'price', message: price.message };
   const status = normalizeStatus(row.status);
   if (!status.ok) return rejection('status', status);
-  const attributes = normalizeAttributes(row.attributes);
+  const attributes = normalizeAttributesBy(row.attributes);
   if (!attributes.ok) return rejection('attributes', attributes);
-  const tags = normalizeTags(row.tags);
+  const tags = normalizeTagsBy(row.tags);
   if (!tags.ok) return rejection('tags', tags);
   return {
     ok: true,
-    product: {
-      brand_code: brand_code.value,
-      sku: sku.value,
-      name: name.value,
-      category: category.value,
-      price: price.value,
-      status: status.value,
-      attributes: attributes.value,
-      tags: tags.value,
-    },
+    scalars: { brand_code: brand_code.value, sku: sku.value, name: name.value, category: category.value, price: price.value, status: status.value },
+    attributes: attributes.value,
+    tags: tags.value,
   };
 }
 
@@ -157,9 +177,24 @@ export function normalizeStatus(raw: string | null): FieldResult<ProductStatus> 
 }
 
 export function normalizeAttributes(raw: string | null): FieldResult<JsonObject> {
-  if (isBlankText(raw)) return { ok: true, value: {} };
+  return attributesBy(raw, {}, normalizeObject);
+}
+
+/**
+ * The attributes as their stable JSON text (spec section 4), by the same rules and with the same messages as
+ * `stableStringify(normalizeAttributes(raw).value)`, in one walk: the sync's hot path. It builds no normalised object
+ * to serialise afterwards, which halves the walks over each document and most of their allocation
+ * (docs/benchmarks.md, 2026-12-04). test/unit/stableNormalizer.test.ts holds the two to the same output.
+ */
+export function normalizeAttributesJson(raw: string | null): FieldResult<string> {
+  return attributesBy(raw, '{}', objectJson);
+}
+
+/** Parses and checks the document, then hands the top-level object to `walk`; one place for the messages of both. */
+function attributesBy<T>(raw: string | null, blank: T, walk: (obj: Record<string, unknown>, path: PathSegment[]) => T): FieldResult<T> {
+  if (isBlankText(raw)) return { ok: true, value: blank };
   const body = (raw as string).trim();
-  const fail = (problem: string): FieldResult<JsonObject> => ({
+  const fail = (problem: string): FieldResult<T> => ({
     ok: false,
     reason: 'INVALID_ATTRIBUTES',
     message: `attributes ${quoteExcerpt(raw)} ${problem}`,
@@ -181,7 +216,7 @@ export function normalizeAttributes(raw: string | null): FieldResult<JsonObject>
     return fail(`has the key ${quoteExcerpt(scan.key)} twice in one object`);
   }
   try {
-    return { ok: true, value: normalizeObject(parsed as Record<string, unknown>, ['$']) };
+    return { ok: true, value: walk(parsed as Record<string, unknown>, ['$']) };
   } catch (e) {
     if (e instanceof AttributeProblem) return fail(e.message);
     throw e;
@@ -202,7 +237,7 @@ export function normalizeTags(raw: string | null): FieldResult<string[]> {
     return fail(`is not valid JSON (${parseErrorText(e)})`);
   }
   if (!Array.isArray(parsed)) return fail(`is not a JSON array (it is ${describeJson(parsed)})`);
-  const tags = new Set<string>();
+  const tags = new DistinctStrings();
   for (let i = 0; i < parsed.length; i++) {
     const element: unknown = parsed[i];
     let s: string;
@@ -220,8 +255,41 @@ export function normalizeTags(raw: string | null): FieldResult<string[]> {
     if (hasUnpairedSurrogate(t)) return fail(`has element [${i}] containing an unpaired UTF-16 surrogate`);
     tags.add(t);
   }
-  return { ok: true, value: [...tags].sort() };
+  return { ok: true, value: sortStrings(tags.values) };
 }
+
+/** The tags as their stable JSON text: `stableStringify(normalizeTags(raw).value)`, without the general writer. */
+export function normalizeTagsJson(raw: string | null): FieldResult<string> {
+  const tags = normalizeTags(raw);
+  if (!tags.ok) return tags;
+  let out = '[';
+  for (let i = 0; i < tags.value.length; i++) out += (i > 0 ? ',' : '') + JSON.stringify(tags.value[i]);
+  return { ok: true, value: out + ']' };
+}
+
+/**
+ * Strings without repeats, in the order first added. A row has a handful of tags, for which a scan of the array is
+ * cheaper than a Set and allocates nothing; past a few dozen a Set takes over, so a hostile array of 100,000 tags
+ * stays linear.
+ */
+class DistinctStrings {
+  readonly values: string[] = [];
+  private set: Set<string> | undefined;
+
+  add(s: string): void {
+    if (this.set) {
+      if (this.set.has(s)) return;
+      this.set.add(s);
+    } else {
+      if (this.values.includes(s)) return;
+      if (this.values.length >= LINEAR_SCAN_MAX) this.set = new Set([...this.values, s]);
+    }
+    this.values.push(s);
+  }
+}
+
+/** Up to this many strings, a linear scan finds a repeat faster than a hash lookup (and allocates nothing). */
+const LINEAR_SCAN_MAX = 16;
 
 export type JsonScan = { kind: 'ok' } | { kind: 'too-deep' } | { kind: 'duplicate-key'; key: string };
 
@@ -326,6 +394,104 @@ function normalizeObject(obj: Record<string, unknown>, path: PathSegment[]): Jso
   return Object.fromEntries(entries);
 }
 
+// The one-walk twins of normalizeValue and normalizeObject: the same checks in the same order (so the same first
+// problem and message), writing stable JSON text instead of building objects. A value that normalisation drops
+// (null, or a string that becomes null) is returned as null and left out by its parent.
+function valueJson(value: unknown, path: PathSegment[]): string | null {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string': {
+      const t = normalizeText(value);
+      if (t === null) return null;
+      if (hasUnpairedSurrogate(t)) throw new AttributeProblem(`has a string containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
+      return JSON.stringify(t);
+    }
+    case 'number':
+      if (!Number.isFinite(value)) throw new AttributeProblem(`has a number too large for a double at ${renderPath(path)}`);
+      return JSON.stringify(value);
+    case 'object': {
+      if (!Array.isArray(value)) return objectJson(value as Record<string, unknown>, path);
+      let out = '[';
+      let first = true;
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        const v = valueJson(value[i], path);
+        path.pop();
+        if (v === null) continue;
+        out += first ? v : ',' + v;
+        first = false;
+      }
+      return out + ']';
+    }
+    default:
+      throw new AttributeProblem(`has an unexpected ${typeof value} at ${renderPath(path)}`);
+  }
+}
+
+function objectJson(obj: Record<string, unknown>, path: PathSegment[]): string {
+  const rawKeys = Object.keys(obj);
+  // Every normalised key so far, dropped members' included (they still collide), for the repeat check.
+  const seen = new KeyRegister(rawKeys.length);
+  const keys: string[] = [];
+  const texts: string[] = [];
+  for (let i = 0; i < rawKeys.length; i++) {
+    const rawKey = rawKeys[i];
+    const key = normalizeText(rawKey);
+    if (key === null) {
+      throw new AttributeProblem(`has the key ${quoteExcerpt(rawKey)} at ${renderPath(path)}, which is blank`);
+    }
+    const earlier = seen.rawKeyOf(key);
+    if (earlier !== undefined) {
+      throw new AttributeProblem(
+        `has the keys ${quoteExcerpt(earlier)} and ${quoteExcerpt(rawKey)} at ${renderPath(path)}, ` +
+          `which both become ${quoteExcerpt(key)} after normalisation`,
+      );
+    }
+    if (hasUnpairedSurrogate(key)) {
+      throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
+    }
+    seen.add(key, rawKey);
+    path.push(rawKey);
+    const v = valueJson(obj[rawKey], path);
+    path.pop();
+    if (v === null) continue;
+    keys.push(key);
+    texts.push(v);
+  }
+  sortByKey(keys, texts);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += (i > 0 ? ',' : '') + JSON.stringify(keys[i]) + ':' + texts[i];
+  return out + '}';
+}
+
+/** Normalised keys of one object with the raw key each came from: parallel arrays for a few keys, a Map for many. */
+class KeyRegister {
+  private readonly keys: string[] = [];
+  private readonly raws: string[] = [];
+  private readonly map: Map<string, string> | undefined;
+
+  constructor(size: number) {
+    if (size > LINEAR_SCAN_MAX) this.map = new Map();
+  }
+
+  rawKeyOf(key: string): string | undefined {
+    if (this.map) return this.map.get(key);
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : this.raws[i];
+  }
+
+  add(key: string, raw: string): void {
+    if (this.map) {
+      this.map.set(key, raw);
+      return;
+    }
+    this.keys.push(key);
+    this.raws.push(raw);
+  }
+}
+
 function renderPath(path: PathSegment[]): string {
   const text = path
     .map((seg, i) => {
@@ -360,7 +526,7 @@ function maxLength<T extends string>(field: ProductField, raw: string | null, va
   };
 }
 
-function rejection(field: ProductField, r: { reason: RejectReason; message: string }): NormalizeResult {
+function rejection(field: ProductField, r: { reason: RejectReason; message: string }): NormalizeRejection {
   return { ok: false, reason: r.reason, field, message: r.message };
 }
 

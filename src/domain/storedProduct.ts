@@ -1,4 +1,4 @@
-import { dataVersionFromStableParts } from './dataVersion';
+import { dataVersionFromStableParts, StableParts } from './dataVersion';
 import { stableStringify } from './stableJson';
 import type { Cursor } from './cursor';
 import type { JsonValue, NormalizedProduct, ProductField } from './types';
@@ -21,13 +21,10 @@ export interface StoredProduct {
 }
 
 /**
- * The product a normalised row becomes, with its data_version; attributes and tags are serialised once here. Per row,
- * so the fields are written out rather than copied in a loop over PRODUCT_FIELDS (test/unit/productFields.test.ts
- * keeps the two in step).
+ * The product a normalised row becomes, with its data_version. Per row, so the fields are written out rather than
+ * copied in a loop over PRODUCT_FIELDS (test/unit/productFields.test.ts keeps the two in step).
  */
-export function toStoredProduct(p: NormalizedProduct, source: Cursor): StoredProduct & { data_version: string } {
-  const attributesJson = stableStringify(p.attributes);
-  const tagsJson = stableStringify(p.tags);
+export function toStoredProduct(p: StableParts, source: Cursor): StoredProduct & { data_version: string } {
   return {
     brand_code: p.brand_code,
     sku: p.sku,
@@ -35,11 +32,17 @@ export function toStoredProduct(p: NormalizedProduct, source: Cursor): StoredPro
     category: p.category,
     price: p.price,
     status: p.status,
-    attributes: attributesJson,
-    tags: tagsJson,
-    data_version: dataVersionFromStableParts({ ...p, attributesJson, tagsJson }),
+    attributes: p.attributesJson,
+    tags: p.tagsJson,
+    data_version: dataVersionFromStableParts(p),
     source,
   };
+}
+
+/** A normalised record in the hot path's form, serialised by the reference writer: for tools and tests. */
+export function stablePartsOf(p: NormalizedProduct): StableParts {
+  const { attributes, tags, ...scalars } = p;
+  return { ...scalars, attributesJson: stableStringify(attributes), tagsJson: stableStringify(tags) };
 }
 
 /**

@@ -77,5 +77,10 @@ export interface NormalizeSuccess {
 
 export type NormalizeResult = NormalizeSuccess | NormalizeRejection;
 
+/** The normalised record with attributes and tags as their stable JSON text: what the sync stores and hashes. */
+export type StableProduct = Omit<NormalizedProduct, 'attributes' | 'tags'> & { attributesJson: string; tagsJson: string };
+
+export type StableNormalizeResult = { ok: true; product: StableProduct } | NormalizeRejection;
+
 /** The staging fields the normaliser reads (id and src_updated_at are not part of the record). */
 export type RawProductFields = Pick<StagingRow, ProductField>;

@@ -5,7 +5,7 @@
  */
 import { computeDataVersion, dataVersionFromStableParts } from '../../src/domain/dataVersion';
 import { stableStringify } from '../../src/domain/stableJson';
-import { toStoredProduct } from '../../src/domain/storedProduct';
+import { stablePartsOf, toStoredProduct } from '../../src/domain/storedProduct';
 import { NormalizedProduct, PRODUCT_FIELDS, ProductField } from '../../src/domain/types';
 import { idLiteral, nullableString } from '../../src/db/sql/literal';
 import { INSERT_HEAD, PAYLOAD, ProductRow, productTuple, toExisting, UPDATE_HEAD } from '../../src/db/stores/productStore';
@@ -26,7 +26,7 @@ const source = { at: '2026-01-02 03:04:05.678901', id: '42' };
 
 describe('the hand-written field lists match PRODUCT_FIELDS', () => {
   test('toStoredProduct carries every record field, attributes and tags as stable JSON', () => {
-    const stored = toStoredProduct(product, source) as unknown as Record<ProductField, unknown>;
+    const stored = toStoredProduct(stablePartsOf(product), source) as unknown as Record<ProductField, unknown>;
     for (const f of PRODUCT_FIELDS) {
       const expected = f === 'attributes' || f === 'tags' ? stableStringify(product[f]) : product[f];
       expect([f, stored[f]]).toEqual([f, expected]);

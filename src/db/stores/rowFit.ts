@@ -1,6 +1,6 @@
 import type { BatchPlan, PreparedRow, RowTooLarge } from '../../domain/applyPlan';
 import type { StoredProduct } from '../../domain/storedProduct';
-import { PRODUCT_FIELDS, ProductField } from '../../domain/types';
+import { PRODUCT_FIELDS, ProductField, StableProduct } from '../../domain/types';
 import { changeStatementBytes, RunIdentity } from './changeLogStore';
 import { productStatementBytes } from './productStore';
 import { CHANGE_LOG_TABLE, PRODUCTS_TABLE } from '../tables';
@@ -49,7 +49,7 @@ export function oversizedRows(plan: BatchPlan, prepared: readonly PreparedRow[],
   for (const { row, result: normalized } of prepared) {
     const o = over.get(row.id);
     if (!o || !normalized.ok) continue;
-    const field = largestField(normalized.product as unknown as Record<ProductField, unknown>);
+    const field = largestField(normalized.product);
     result.set(row.id, {
       field,
       message:
@@ -60,12 +60,12 @@ export function oversizedRows(plan: BatchPlan, prepared: readonly PreparedRow[],
   return result;
 }
 
-function largestField(product: Record<ProductField, unknown>): ProductField {
+/** The record's field with the longest stored text (attributes and tags as their stable JSON). */
+function largestField(p: StableProduct): ProductField {
   let best: ProductField = PRODUCT_FIELDS[0];
   let bestSize = -1;
   for (const f of PRODUCT_FIELDS) {
-    const v = product[f];
-    const size = typeof v === 'string' ? v.length : v === null || v === undefined ? 0 : JSON.stringify(v).length;
+    const size = len(f === 'attributes' ? p.attributesJson : f === 'tags' ? p.tagsJson : p[f]);
     if (size > bestSize) {
       best = f;
       bestSize = size;
