@@ -14,7 +14,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProcessSampler, ProcSample } from './procStats';
+import { cpuByThreadName, ProcessSampler, ProcSample } from './procStats';
 
 /** The checkout whose worker is measured: this one, or another (--root), e.g. a checkout of the commit before a change. */
 let ROOT = join(__dirname, '..', '..', '..');
@@ -97,10 +97,12 @@ async function main(): Promise<void> {
     // Settle a moment: what a worker holds while it waits for work.
     await new Promise((r) => setTimeout(r, 2000));
     const idle = sampler.sample() as ProcSample;
+    const threadsIdle = cpuByThreadName(worker.child.pid as number);
     const syncStart = Date.now();
     const syncOut = await runCli(['sync', '--workflow-id', `memory-${process.pid}`, '--batch-size', values['batch-size']], env);
     const syncMs = Date.now() - syncStart;
     const done = sampler.sample() as ProcSample;
+    const threadsDone = cpuByThreadName(worker.child.pid as number);
     await new Promise((r) => setTimeout(r, 3000));
     const after = sampler.sample() as ProcSample;
     const during = sampler.samples.filter((s) => s.at >= syncStart && s.at <= done.at);
@@ -119,6 +121,12 @@ async function main(): Promise<void> {
       rowsPerSec: Math.round(rows / (syncMs / 1000)),
       workerCpuSec: round(done.cpuSec - idle.cpuSec, 2),
       workerCpuMsPer1000Rows: round((done.cpuSec - idle.cpuSec) * 1000 / (rows / 1000)),
+      workerCpuMsPer1000RowsByThread: Object.fromEntries(
+        [...threadsDone]
+          .map(([name, sec]): [string, number] => [name, round((sec - (threadsIdle.get(name) ?? 0)) * 1000 / (rows / 1000))])
+          .filter(([, ms]) => ms > 0)
+          .sort((a, b) => b[1] - a[1]),
+      ),
       rssQuartilesDuringMb: quartiles(during.map((s) => s.rssMb)),
       summary: syncOut.trim().split('\n').slice(-12).join(' | ').replace(/\s+/g, ' '),
       probeFile,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** What the kernel says about a process's memory and CPU: the figures an operator's `top` or cgroup would see. */
 export interface ProcSample {
@@ -31,6 +31,35 @@ export function sampleProcess(pid: number): ProcSample | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds used so far by each of a process's threads, summed by thread name: "main thread", then the kernel's `comm`
+ * ("node" for V8's helper threads, which collect garbage and compile, and libuv's pool; "tokio-runtime-w" for the
+ * Temporal SDK's Rust core; "workflow-proces..." for the thread that runs workflow code). Threads that ended since are not counted.
+ */
+export function cpuByThreadName(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Node's own threads (V8's helpers, libuv's pool) inherit the main thread's name, so the main thread is told
+      // apart by its id, which is the process's.
+      const name = tid === String(pid) ? 'main thread' : comm;
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(after[11]) + Number(after[12])) / CLOCK_TICKS);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
 }
 
 /** Samples a process every `everyMs` until stopped; keeps every sample. */
