@@ -21,10 +21,21 @@ export const watermarkStore = {
     return toWatermark(await EtlWatermarkModel.query(db).where('table_name', STAGING_TABLE).first());
   },
 
-  /** Locks the watermark row for the rest of the transaction (creating it on first use): the batch fence. */
+  /**
+   * Locks the watermark row for the rest of the transaction (creating it on first use): the batch fence.
+   *
+   * `FOR UPDATE` first, and the `INSERT IGNORE` only when there is no row yet. The other order deadlocked: an
+   * `INSERT IGNORE` of a row that exists takes a shared lock on it, so two transactions queued behind a third were
+   * both granted that shared lock when it committed, and each one's `FOR UPDATE` then waited for the other's
+   * (seen by the chaos harness, a stale attempt beside the live batch; test/integration/watermarkLock.test.ts).
+   * Now contenders queue for the exclusive lock. Only the very first batch ever creates the row.
+   */
   async lock(trx: Knex.Transaction): Promise<Watermark> {
+    const forUpdate = () => EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first();
+    const row = await forUpdate();
+    if (row) return toWatermark(row);
     await trx.raw(`INSERT IGNORE INTO ${WATERMARK_TABLE} (table_name) VALUES (?)`, [STAGING_TABLE]);
-    return toWatermark(await EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first());
+    return toWatermark(await forUpdate());
   },
 
   /**
