@@ -52,10 +52,11 @@ describe('chaos: faults against the real stack', () => {
     expect(report.run.counts).toEqual(report.run.expectedCounts);
     expect(report.rows.filter((row) => row.differences !== 0)).toEqual([]);
     // Coverage: these faults are injected by the harness itself at points it chooses, so each must have happened
-    // and behaved as expected. Whether Temporal hands a batch to a frozen worker (freeze, zombie), and whether the
-    // short run lasts long enough for the last faults, is up to scheduling on a 2-core machine: those are reported
-    // above, and asserted in the long run (docs/reliability.md), not here, so CI does not fail on timing alone.
-    const MUST_INJECT = ['kill-after-commit', 'kill-before-commit', 'db-restart', 'temporal-restart', 'start-same-id', 'start-other-id', 'schedule-tick'];
+    // and behaved as expected. Whether Temporal hands a batch to a frozen worker (freeze, zombie) is up to
+    // scheduling on a 2-core machine: those are reported above, and asserted in the long run (docs/reliability.md),
+    // not here, so CI does not fail on timing alone. (The run lasts past the last fault since the harness holds it
+    // while it waits on a thawed worker: about 250 of its 400 batches were left after the last fault on 2026-12-04.)
+    const MUST_INJECT = ['kill', 'kill-after-commit', 'kill-before-commit', 'db-conn-kill', 'db-restart', 'temporal-restart', 'start-same-id', 'start-other-id', 'schedule-tick'];
     for (const kind of MUST_INJECT) {
       const row = report.rows.find((r) => r.kind === kind);
       expect({ kind, injected: row?.injected }).toEqual({ kind, injected: row?.requested });

@@ -1,6 +1,7 @@
+import { Cursor, formatCursor } from '../../../src/domain/cursor';
 import { sleep, waitFor } from '../util';
 import type { ChaosWorker } from '../workers';
-import { describeParked, FaultContext, HEARTBEAT_TIMEOUT_MS, Injection, newInjection, parkBatch } from './context';
+import { describeParked, FaultContext, HEARTBEAT_TIMEOUT_MS, Injection, newInjection, parkBatch, pauseRun, resumeRun } from './context';
 
 /** How long past the heartbeat timeout a frozen worker stays frozen: long enough for the retry to start elsewhere. */
 const FREEZE_MARGIN_MS = 6_000;
@@ -88,8 +89,17 @@ export async function zombieAttempt(ctx: FaultContext): Promise<Injection> {
       inj.ok = false;
     }
     const logOffset = ctx.pool.logOf(frozen).length;
+    // The run is held while the harness waits up to 45 s for the zombie's log line: at full speed the other workers
+    // used to run through every remaining batch in that time, and the short run ended before its last faults. The
+    // stale attempt does not need the run to move; the fault loop waits for the next commit after this returns.
+    // Thawed first: while frozen it may hold another batch's attempt, which the pause would wait 30 s for.
     ctx.pool.thaw(frozen);
-    await reportThawedZombie(ctx, inj, frozen, logOffset);
+    const paused = await pauseRun(ctx);
+    try {
+      await reportThawedZombie(ctx, inj, frozen, logOffset);
+    } finally {
+      if (paused) await resumeRun(ctx);
+    }
   }
   if (!inj.injected) inj.detail = 'could not get a batch handed to a frozen worker';
   return inj;
@@ -104,9 +114,33 @@ async function reportThawedZombie(ctx: FaultContext, inj: Injection, thawed: Cha
   const fenced = await waitFor(async () => since().includes(FENCED_LINE), 45_000, 250);
   if (fenced) inj.observed.push(`thawed ${thawed.name}: its stale attempt found the watermark moved and returned the committed batch, writing nothing`);
   else if (/WatermarkMoved/.test(since())) inj.observed.push(`thawed ${thawed.name}: its stale attempt failed with WatermarkMoved, writing nothing`);
-  else {
+  else if (inj.batchFrom && staleFailure(since(), inj.batchFrom)) {
+    // Seen on 2026-12-04: the thawed attempt's transaction was chosen as a deadlock victim while the live batch held
+    // the watermark row; rolled back, it wrote nothing, and Temporal refused its result (the attempt had timed out).
+    inj.observed.push(`thawed ${thawed.name}: its stale attempt failed (${staleFailure(since(), inj.batchFrom)}) and rolled back, writing nothing`);
+  } else if (inj.batchFrom && !since().includes(`"from":${JSON.stringify(formatCursor(inj.batchFrom))}`)) {
+    // Seen on 2026-12-04: the server had handed the task to the frozen worker's open poll, but the freeze outlived
+    // the poll's connection, so the task never reached the worker (its log shows the polls failing and reconnecting).
+    // There is no stale attempt to fence then, and nothing was written (the tables are checked right after).
+    const pollsBroke = /poll_activity_task_queue/.test(since());
+    inj.observed.push(`thawed ${thawed.name}: the stale attempt never ran (no log line for its batch${pollsBroke ? '; the polls its freeze outlived failed and reconnected' : ''}), so nothing could be written`);
+  } else {
     inj.observed.push(`thawed ${thawed.name}: NO fenced log line from its stale attempt within 45 s`);
     inj.ok = false;
   }
   if (thawed.exit) inj.observed.push(`${thawed.name} exited after the thaw (${thawed.exit.signal ?? thawed.exit.code})`);
+}
+
+/** The error of a "batch failed" line the worker logged for the batch starting at `from`, if there is one. */
+function staleFailure(log: string, from: Cursor): string | undefined {
+  const fromField = `"from":${JSON.stringify(formatCursor(from))}`;
+  for (const line of log.split('\n')) {
+    if (!line.includes(fromField) || !line.includes('"msg":"batch failed"')) continue;
+    try {
+      return String((JSON.parse(line) as { error?: unknown }).error ?? 'an error');
+    } catch {
+      return 'an error';
+    }
+  }
+  return undefined;
 }
