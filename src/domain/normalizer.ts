@@ -367,24 +367,11 @@ function normalizeValue(value: unknown, path: PathSegment[]): JsonValue | null {
 }
 
 function normalizeObject(obj: Record<string, unknown>, path: PathSegment[]): JsonObject {
-  const rawKeyByKey = new Map<string, string>();
+  const rawKeys = Object.keys(obj);
+  const seen = new KeyRegister(rawKeys.length);
   const entries: Array<[string, JsonValue]> = [];
-  for (const rawKey of Object.keys(obj)) {
-    const key = normalizeText(rawKey);
-    if (key === null) {
-      throw new AttributeProblem(`has the key ${quoteExcerpt(rawKey)} at ${renderPath(path)}, which is blank`);
-    }
-    const earlier = rawKeyByKey.get(key);
-    if (earlier !== undefined) {
-      throw new AttributeProblem(
-        `has the keys ${quoteExcerpt(earlier)} and ${quoteExcerpt(rawKey)} at ${renderPath(path)}, ` +
-          `which both become ${quoteExcerpt(key)} after normalisation`,
-      );
-    }
-    if (hasUnpairedSurrogate(key)) {
-      throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
-    }
-    rawKeyByKey.set(key, rawKey);
+  for (const rawKey of rawKeys) {
+    const key = seen.admit(rawKey, path);
     path.push(rawKey);
     const v = normalizeValue(obj[rawKey], path);
     path.pop();
@@ -432,27 +419,12 @@ function valueJson(value: unknown, path: PathSegment[]): string | null {
 
 function objectJson(obj: Record<string, unknown>, path: PathSegment[]): string {
   const rawKeys = Object.keys(obj);
-  // Every normalised key so far, dropped members' included (they still collide), for the repeat check.
   const seen = new KeyRegister(rawKeys.length);
   const keys: string[] = [];
   const texts: string[] = [];
   for (let i = 0; i < rawKeys.length; i++) {
     const rawKey = rawKeys[i];
-    const key = normalizeText(rawKey);
-    if (key === null) {
-      throw new AttributeProblem(`has the key ${quoteExcerpt(rawKey)} at ${renderPath(path)}, which is blank`);
-    }
-    const earlier = seen.rawKeyOf(key);
-    if (earlier !== undefined) {
-      throw new AttributeProblem(
-        `has the keys ${quoteExcerpt(earlier)} and ${quoteExcerpt(rawKey)} at ${renderPath(path)}, ` +
-          `which both become ${quoteExcerpt(key)} after normalisation`,
-      );
-    }
-    if (hasUnpairedSurrogate(key)) {
-      throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
-    }
-    seen.add(key, rawKey);
+    const key = seen.admit(rawKey, path);
     path.push(rawKey);
     const v = valueJson(obj[rawKey], path);
     path.pop();
@@ -466,7 +438,10 @@ function objectJson(obj: Record<string, unknown>, path: PathSegment[]): string {
   return out + '}';
 }
 
-/** Normalised keys of one object with the raw key each came from: parallel arrays for a few keys, a Map for many. */
+/**
+ * The normalised keys of one object met so far, each with the raw key it came from: dropped members' keys included,
+ * as they still collide. Parallel arrays for a few keys, a Map for many (a hostile object of 100,000 keys stays linear).
+ */
 class KeyRegister {
   private readonly keys: string[] = [];
   private readonly raws: string[] = [];
@@ -476,19 +451,35 @@ class KeyRegister {
     if (size > LINEAR_SCAN_MAX) this.map = new Map();
   }
 
-  rawKeyOf(key: string): string | undefined {
+  /** The member's normalised key, registered; the first problem with it (blank, a collision, a lone surrogate) throws. */
+  admit(rawKey: string, path: PathSegment[]): string {
+    const key = normalizeText(rawKey);
+    if (key === null) {
+      throw new AttributeProblem(`has the key ${quoteExcerpt(rawKey)} at ${renderPath(path)}, which is blank`);
+    }
+    const earlier = this.rawKeyOf(key);
+    if (earlier !== undefined) {
+      throw new AttributeProblem(
+        `has the keys ${quoteExcerpt(earlier)} and ${quoteExcerpt(rawKey)} at ${renderPath(path)}, ` +
+          `which both become ${quoteExcerpt(key)} after normalisation`,
+      );
+    }
+    if (hasUnpairedSurrogate(key)) {
+      throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
+    }
+    if (this.map) {
+      this.map.set(key, rawKey);
+    } else {
+      this.keys.push(key);
+      this.raws.push(rawKey);
+    }
+    return key;
+  }
+
+  private rawKeyOf(key: string): string | undefined {
     if (this.map) return this.map.get(key);
     const i = this.keys.indexOf(key);
     return i < 0 ? undefined : this.raws[i];
-  }
-
-  add(key: string, raw: string): void {
-    if (this.map) {
-      this.map.set(key, raw);
-      return;
-    }
-    this.keys.push(key);
-    this.raws.push(raw);
   }
 }
 
