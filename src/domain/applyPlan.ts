@@ -129,7 +129,6 @@ export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMa
   return { counts, writes, changes, rejects };
 }
 
-
 function sameField(a: StoredProduct, b: StoredProduct, f: ProductField): boolean {
   return a[f] === b[f];
 }
