@@ -4,7 +4,8 @@
  * used to begin with `INSERT IGNORE` of the row, which on an existing row takes a shared lock; two transactions
  * waiting behind a third were then both granted it, and each one's `FOR UPDATE` waited for the other's shared lock.
  * A deadlock victim rolls back and is retried, so nothing was wrong in the tables, but the live batch could be the
- * victim as well as the stale one. Here: the same three transactions, on the real server.
+ * victim as well as the stale one. Here: the same three transactions, on the real server, with the row there and
+ * (the first batch ever) without it, where a `FOR UPDATE` before the insert would take gap locks that deadlock.
  */
 import type { Knex } from 'knex';
 import { watermarkStore } from '../../src/db/stores/watermarkStore';
@@ -47,26 +48,42 @@ describe('watermarkStore.lock', () => {
     expect(Number(rows[0].n)).toBe(1);
   });
 
+  /**
+   * A holder of the lock and two more transactions queued behind it: each must get the lock in turn. Whatever goes
+   * wrong, no transaction is left open (an open one would hold the test database's drop forever).
+   */
+  async function threeContenders(): Promise<string[]> {
+    const all = [await open(), await open(), await open()];
+    const [holder, ...waiting] = all;
+    try {
+      await watermarkStore.lock(holder);
+      const outcomes = waiting.map((trx) =>
+        watermarkStore.lock(trx).then(
+          async () => {
+            // Holds the lock a moment, as a batch would, then lets the next one in.
+            await new Promise((r) => setTimeout(r, 100));
+            await trx.commit();
+            return 'locked';
+          },
+          (err: { code?: string }) => err.code ?? String(err),
+        ),
+      );
+      await waitForLockWaits(2);
+      await holder.commit();
+      return await Promise.all(outcomes);
+    } finally {
+      for (const trx of all) if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
+    }
+  }
+
   it('queues two waiting transactions one after the other instead of deadlocking them', async () => {
-    const holder = await open();
-    await watermarkStore.lock(holder);
-    const [second, third] = [await open(), await open()];
-    const outcomes = [second, third].map((trx) =>
-      watermarkStore.lock(trx).then(
-        async () => {
-          // Holds the lock a moment, as a batch would, then lets the next one in.
-          await new Promise((r) => setTimeout(r, 100));
-          await trx.commit();
-          return 'locked';
-        },
-        async (err: { code?: string }) => {
-          await trx.rollback().catch(() => undefined);
-          return err.code ?? String(err);
-        },
-      ),
-    );
-    await waitForLockWaits(2);
-    await holder.commit();
-    expect(await Promise.all(outcomes)).toEqual(['locked', 'locked']);
+    expect(await threeContenders()).toEqual(['locked', 'locked']);
+  });
+
+  it('does the same when the row does not exist yet (the first batch ever)', async () => {
+    await db.knex.raw('DELETE FROM etl_watermark');
+    expect(await threeContenders()).toEqual(['locked', 'locked']);
+    const [rows] = (await db.knex.raw('SELECT COUNT(*) AS n FROM etl_watermark')) as [Array<{ n: number }>];
+    expect(Number(rows[0].n)).toBe(1);
   });
 });

@@ -24,18 +24,20 @@ export const watermarkStore = {
   /**
    * Locks the watermark row for the rest of the transaction (creating it on first use): the batch fence.
    *
-   * `FOR UPDATE` first, and the `INSERT IGNORE` only when there is no row yet. The other order deadlocked: an
-   * `INSERT IGNORE` of a row that exists takes a shared lock on it, so two transactions queued behind a third were
-   * both granted that shared lock when it committed, and each one's `FOR UPDATE` then waited for the other's
-   * (seen by the chaos harness, a stale attempt beside the live batch; test/integration/watermarkLock.test.ts).
-   * Now contenders queue for the exclusive lock. Only the very first batch ever creates the row.
+   * The row is created with `ON DUPLICATE KEY UPDATE`, which locks an existing row exclusively, where `INSERT IGNORE`
+   * (used until 2026-12-04) took a shared lock: two transactions queued behind a third were then both granted it,
+   * and each one's `FOR UPDATE` waited for the other's, a deadlock (a stale attempt beside the live batch, found by
+   * the chaos harness). Nor is the row looked for with `FOR UPDATE` first: on a missing row that takes a gap lock,
+   * and two first-ever batches would deadlock on their inserts instead. Now every contender queues for one
+   * exclusive lock (test/integration/watermarkLock.test.ts, with the row there and without).
+   *
+   * This must stay the transaction's first read. Under REPEATABLE READ the snapshot that the batch's plain reads
+   * (existing products, the batch log) see is taken at the first plain read; taken before waiting here, it would
+   * miss what the batch that held the lock committed.
    */
   async lock(trx: Knex.Transaction): Promise<Watermark> {
-    const forUpdate = () => EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first();
-    const row = await forUpdate();
-    if (row) return toWatermark(row);
-    await trx.raw(`INSERT IGNORE INTO ${WATERMARK_TABLE} (table_name) VALUES (?)`, [STAGING_TABLE]);
-    return toWatermark(await forUpdate());
+    await trx.raw(`INSERT INTO ${WATERMARK_TABLE} (table_name) VALUES (?) ON DUPLICATE KEY UPDATE table_name = table_name`, [STAGING_TABLE]);
+    return toWatermark(await EtlWatermarkModel.query(trx).where('table_name', STAGING_TABLE).forUpdate().first());
   },
 
   /**
