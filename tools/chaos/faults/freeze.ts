@@ -112,12 +112,14 @@ export async function zombieAttempt(ctx: FaultContext): Promise<Injection> {
 async function reportThawedZombie(ctx: FaultContext, inj: Injection, thawed: ChaosWorker, logOffset: number): Promise<void> {
   const since = () => ctx.pool.logOf(thawed).slice(logOffset);
   const fenced = await waitFor(async () => since().includes(FENCED_LINE), 45_000, 250);
+  const failure = inj.batchFrom ? staleFailure(since(), inj.batchFrom) : undefined;
   if (fenced) inj.observed.push(`thawed ${thawed.name}: its stale attempt found the watermark moved and returned the committed batch, writing nothing`);
   else if (/WatermarkMoved/.test(since())) inj.observed.push(`thawed ${thawed.name}: its stale attempt failed with WatermarkMoved, writing nothing`);
-  else if (inj.batchFrom && staleFailure(since(), inj.batchFrom)) {
-    // Seen on 2026-12-04: the thawed attempt's transaction was chosen as a deadlock victim while the live batch held
-    // the watermark row; rolled back, it wrote nothing, and Temporal refused its result (the attempt had timed out).
-    inj.observed.push(`thawed ${thawed.name}: its stale attempt failed (${staleFailure(since(), inj.batchFrom)}) and rolled back, writing nothing`);
+  else if (failure !== undefined) {
+    // Not a fence: the stale attempt should find the batch committed. How the watermark lock's deadlock was found
+    // (2026-12-04, fixed in watermarkStore.lock), so it fails the fault, naming the error.
+    inj.observed.push(`thawed ${thawed.name}: its stale attempt failed (${failure}) instead of being fenced`);
+    inj.ok = false;
   } else if (inj.batchFrom && !since().includes(`"from":${JSON.stringify(formatCursor(inj.batchFrom))}`)) {
     // Seen on 2026-12-04: the server had handed the task to the frozen worker's open poll, but the freeze outlived
     // the poll's connection, so the task never reached the worker (its log shows the polls failing and reconnecting).
