@@ -13,9 +13,6 @@ export function computeDataVersion(p: NormalizedProduct): string {
   return createHash('sha256').update(stableStringify(record), 'utf8').digest('hex');
 }
 
-/** The record with its two JSON fields given as their stable JSON text. */
-export type StableParts = StableProduct;
-
 /** JSON text of a string-or-null field, as stableStringify writes it. */
 const jsonOrNull = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 
@@ -25,7 +22,7 @@ const jsonOrNull = (v: string | null): string => (v === null ? 'null' : JSON.str
  * hot path builds no intermediate record. (test/unit/stableParts.test.ts checks the two agree, so a field added to
  * PRODUCT_FIELDS and not here fails it.)
  */
-export function dataVersionFromStableParts(p: StableParts): string {
+export function dataVersionFromStableParts(p: StableProduct): string {
   const text =
     `{"attributes":${p.attributesJson},"brand_code":${JSON.stringify(p.brand_code)},"category":${jsonOrNull(p.category)}` +
     `,"name":${JSON.stringify(p.name)},"price":${jsonOrNull(p.price)},"sku":${JSON.stringify(p.sku)}` +

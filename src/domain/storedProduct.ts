@@ -1,7 +1,7 @@
-import { dataVersionFromStableParts, StableParts } from './dataVersion';
+import { dataVersionFromStableParts } from './dataVersion';
 import { stableStringify } from './stableJson';
 import type { Cursor } from './cursor';
-import type { JsonValue, NormalizedProduct, ProductField } from './types';
+import type { JsonValue, NormalizedProduct, ProductField, StableProduct } from './types';
 
 /** A product as the `products` table holds it: the record's fields in their column form, plus where it came from. */
 export interface StoredProduct {
@@ -24,7 +24,7 @@ export interface StoredProduct {
  * The product a normalised row becomes, with its data_version. Per row, so the fields are written out rather than
  * copied in a loop over PRODUCT_FIELDS (test/unit/productFields.test.ts keeps the two in step).
  */
-export function toStoredProduct(p: StableParts, source: Cursor): StoredProduct & { data_version: string } {
+export function toStoredProduct(p: StableProduct, source: Cursor): StoredProduct & { data_version: string } {
   return {
     brand_code: p.brand_code,
     sku: p.sku,
@@ -40,7 +40,7 @@ export function toStoredProduct(p: StableParts, source: Cursor): StoredProduct &
 }
 
 /** A normalised record in the hot path's form, serialised by the reference writer: for tools and tests. */
-export function stablePartsOf(p: NormalizedProduct): StableParts {
+export function stablePartsOf(p: NormalizedProduct): StableProduct {
   const { attributes, tags, ...scalars } = p;
   return { ...scalars, attributesJson: stableStringify(attributes), tagsJson: stableStringify(tags) };
 }
