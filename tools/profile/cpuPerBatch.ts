@@ -4,7 +4,7 @@
  * see where the worker's part goes (tools/profile/summarizeProfile.ts reads the profile).
  *
  *   npm run build && node dist/tools/profile/cpuPerBatch.js [--rows 60000] [--batch-size 1000] [--warm 10]
- *     [--batches 50] [--repeat 3] [--database NAME] [--keep]
+ *     [--batches 50] [--repeat 3] [--database NAME] [--keep] [--no-read-ahead]
  *
  * Each repetition empties the target tables and syncs the same staging rows from the start, so every repetition does
  * the same work (the same inserts, updates and rejects). Only batches after the warm-up ones are measured.
@@ -30,10 +30,11 @@ interface Options {
   repeat: number;
   database: string;
   keep: boolean;
+  readAhead: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rows: 60_000, batchSize: 1000, warm: 10, batches: 50, repeat: 3, database: `pe_cpuprof_${process.pid}`, keep: false };
+  const o: Options = { rows: 60_000, batchSize: 1000, warm: 10, batches: 50, repeat: 3, database: `pe_cpuprof_${process.pid}`, keep: false, readAhead: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -53,6 +54,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--repeat') o.repeat = whole();
     else if (flag === '--database') o.database = value();
     else if (flag === '--keep') o.keep = true;
+    else if (flag === '--no-read-ahead') o.readAhead = false;
     else throw new Error(`unknown option ${flag}`);
   }
   if ((o.warm + o.batches) * o.batchSize > o.rows) throw new Error(`--rows ${o.rows} is fewer than (warm + batches) x batch size`);
@@ -81,7 +83,7 @@ const TARGETS = [PRODUCTS_TABLE, CHANGE_LOG_TABLE, REJECT_TABLE, WATERMARK_TABLE
 
 async function oneRepetition(knex: Knex, o: Options, rep: number, mariadb: number | undefined) {
   for (const t of TARGETS) await knex.raw(`TRUNCATE TABLE ${t}`);
-  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: PIPELINE_NAME } });
+  const acts = createActivities({ knex, logger: silentLogger, config: { pipeline: PIPELINE_NAME, readAhead: o.readAhead } });
   const runId = `cpuprof-${process.pid}-${rep}`;
   const owner = { workflowId: `direct-${runId}`, pipelineRunId: runId };
   const plan = await acts.beginRun({ ...owner, resume: true, dryRun: false, lookbackSeconds: 0 });

@@ -113,27 +113,11 @@ export const productStore = {
    * every written key. The statements go out as soon as the caller yields (they are queued on the transaction's
    * connection), so the caller can build its next statements while the server runs these.
    */
-  async upsert(trx: Knex.Transaction, writes: readonly ProductWrite[], ids: IdAllocation, limit = MAX_STATEMENT_BYTES): Promise<Map<string, string>> {
-    const known = new Map<string, string>();
-    const updates: string[] = [];
-    const inserted: StoredProduct[] = [];
-    const inserts: string[] = [];
-    for (const w of writes) {
-      const p = w.product;
-      if (w.id) {
-        known.set(productKey(p.brand_code, p.sku), w.id);
-        updates.push(productTuple(w));
-      } else {
-        inserted.push(p);
-        inserts.push(productTuple(w));
-      }
-    }
+  async upsert(trx: Knex.Transaction, writes: Iterable<ProductWrite>, ids: IdAllocation, limit = MAX_STATEMENT_BYTES): Promise<Map<string, string>> {
+    const { known, inserted, updateStatements, insertStatements } = upsertStatements(writes, limit);
     // Every statement's promise is joined at once: one left waiting unobserved while an earlier one fails would be
     // an unhandled rejection, which ends the worker process.
-    const [, results] = await Promise.all([
-      Promise.all(multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, `A ${PRODUCTS_TABLE} row`).map((sql) => send(trx, sql))),
-      Promise.all(multiRowStatements(INSERT_HEAD, inserts, '', limit, `A ${PRODUCTS_TABLE} row`).map((sql) => send(trx, sql))),
-    ]);
+    const [, results] = await Promise.all([Promise.all(updateStatements.map((sql) => send(trx, sql))), Promise.all(insertStatements.map((sql) => send(trx, sql)))]);
     if (!ids.consecutive) {
       for (const [key, id] of await readIds(trx, inserted, limit)) known.set(key, id);
       return known;
@@ -149,6 +133,33 @@ export const productStore = {
     return known;
   },
 };
+
+/**
+ * The upsert's statements, and what it keeps while they run: the ids already known and the keys it inserts, not the
+ * products (their JSON is in the statement text by then, and the batch's objects can go; applyBatch.ts sendWrites).
+ */
+function upsertStatements(writes: Iterable<ProductWrite>, limit: number) {
+  const known = new Map<string, string>();
+  const updates: string[] = [];
+  const inserted: ProductKey[] = [];
+  const inserts: string[] = [];
+  for (const w of writes) {
+    const p = w.product;
+    if (w.id) {
+      known.set(productKey(p.brand_code, p.sku), w.id);
+      updates.push(productTuple(w));
+    } else {
+      inserted.push({ brand_code: p.brand_code, sku: p.sku });
+      inserts.push(productTuple(w));
+    }
+  }
+  return {
+    known,
+    inserted,
+    updateStatements: multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, `A ${PRODUCTS_TABLE} row`),
+    insertStatements: multiRowStatements(INSERT_HEAD, inserts, '', limit, `A ${PRODUCTS_TABLE} row`),
+  };
+}
 
 async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[], limit: number): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
