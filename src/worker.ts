@@ -28,7 +28,8 @@ export interface CreateWorkerOptions {
    * it is missing or older than the compiled code (src/workflowBundle.ts), or the sources bundled at start in a test run.
    */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  maxConcurrentActivityTaskExecutions?: number;
+  /** Activities taken from the task queue at once (DEFAULT_ACTIVITY_SLOTS); eager dispatch may add EAGER_SLOTS. */
+  polledActivitySlots?: number;
   /** Overrides of the activities' settings (e.g. maxBatchAttempts); the pipeline name is fixed. */
   activityConfig?: Omit<ActivityConfig, 'pipeline'>;
   /** For test harnesses only; a production worker runs without. */
@@ -49,6 +50,26 @@ export function runOutcomeSinks(metrics: SyncMetrics): InjectedSinks<RunOutcomeS
   };
 }
 
+/**
+ * Activities taken from the task queue at once: batches are transactions on one database, so a few at a time is
+ * plenty (more only contend for locks). Eager dispatch may run up to EAGER_SLOTS more.
+ */
+export const DEFAULT_ACTIVITY_SLOTS = 4;
+
+/**
+ * Slots kept free of pollers, so the server can hand the worker the next batch in its reply to the workflow task that
+ * scheduled it (eager activity dispatch) instead of through the task queue. The SDK requests eager dispatch only when
+ * it can reserve a slot that no poll holds, and polls by default hold min(10, slots): with 4 slots and 4 polls it
+ * never asked, and each batch waited on the task queue (on the dev server about 40 ms of a 100 ms batch; measured in
+ * docs/benchmarks.md, 2026-12-04 evening). Needs `system.enableActivityEagerExecution` on the server (the project's
+ * dev server sets it; docs/operations.md says how for a cluster); without it nothing changes.
+ */
+export const EAGER_SLOTS = 2;
+
+function activitySlots(polled: number): Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'activityTaskPollerBehavior'> {
+  return { maxConcurrentActivityTaskExecutions: polled + EAGER_SLOTS, activityTaskPollerBehavior: { type: 'simple-maximum', maximum: polled } };
+}
+
 /** The worker: the sync workflows, and the activities built with the database handle they are given. */
 export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
   const activities = createActivities({
@@ -66,8 +87,7 @@ export async function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workerWorkflowCode()),
     activities,
     sinks: runOutcomeSinks(o.metrics ?? noMetrics),
-    // Batches are transactions on one database: a few at a time is plenty, more only contend for locks.
-    maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 4,
+    ...activitySlots(o.polledActivitySlots ?? DEFAULT_ACTIVITY_SLOTS),
   });
 }
 

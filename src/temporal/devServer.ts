@@ -105,6 +105,15 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
 }
 
 /**
+ * Dynamic config every dev server of ours gets. Eager activity dispatch (off by default in the server): the next batch
+ * comes back in the server's reply to the workflow task that scheduled it, instead of through the task queue, which on
+ * this server cost about 40 ms of every 1000-row batch (docs/benchmarks.md, 2026-12-04 evening). A cluster needs the
+ * same setting for the same gain (docs/operations.md, Temporal settings); without it the sync is as correct, only
+ * slower.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: readonly string[] = ['system.enableActivityEagerExecution=true'];
+
+/**
  * Starts `temporal server start-dev` in the background with persistent state and our search attributes, and waits
  * until it answers. A server already answering on the port is reused, whoever started it.
  */
@@ -127,7 +136,7 @@ export async function startDevServer(o: DevServerOptions, say: (l: string) => vo
     '--db-filename', dbFile,
     '--log-level', 'warn',
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${a.cliType}`]),
-    ...o.dynamicConfig.flatMap((kv) => ['--dynamic-config-value', kv]),
+    ...[...DEV_SERVER_DYNAMIC_CONFIG, ...o.dynamicConfig].flatMap((kv) => ['--dynamic-config-value', kv]),
   ];
   const logFd = openSync(logFile, 'a');
   const child = spawn(cli.path, args, { detached: true, stdio: ['ignore', logFd, logFd] });

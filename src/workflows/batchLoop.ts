@@ -1,6 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import type { RunOwner } from '../shared/syncTypes';
-import { batches } from './activityProxies';
+import { batches, partitions } from './activityProxies';
 import { showDetails } from './handlers';
 import type { ContinuedState, NextBatch, SyncRun } from './runState';
 import type { ApplyBatchResult } from '../shared/syncTypes';
@@ -62,7 +62,7 @@ async function runWindow(run: SyncRun, { owner, temporalRunId }: Pick<BatchLoopC
   try {
     await Promise.all(
       Array.from({ length: w.partitions }, async (_, partition) => {
-        const r = await batches.applyPartition({ ...owner, runId: temporalRunId, windowId, partition });
+        const r = await partitions.applyPartition({ ...owner, runId: temporalRunId, windowId, partition });
         run.partitionCommitted(r.lockRetries);
         showDetails(run);
       }),
