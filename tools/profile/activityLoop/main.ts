@@ -10,8 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -21,7 +21,7 @@ const micros = (e: HistoryEvent): number => Number(e.eventTime?.seconds ?? 0) * 
 function gaps(events: HistoryEvent[]): Array<[string, number, number]> {
   const sum = new Map<string, [number, number]>();
   for (let i = 1; i < events.length; i++) {
-    const name = (e: HistoryEvent) => String(e.eventType).replace('EVENT_TYPE_', '');
+    const name = (e: HistoryEvent) => (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '');
     const key = `${name(events[i - 1])} -> ${name(events[i])}`;
     const [total, count] = sum.get(key) ?? [0, 0];
     sum.set(key, [total + micros(events[i]) - micros(events[i - 1]), count + 1]);
@@ -30,6 +30,7 @@ function gaps(events: HistoryEvent[]): Array<[string, number, number]> {
 }
 
 async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const { values } = parseArgs({ options: { activities: { type: 'string', default: '100' }, slots: { type: 'string', default: '6' }, polls: { type: 'string', default: '4' } } });
   const n = Number(values.activities);
   const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
