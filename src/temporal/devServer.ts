@@ -113,6 +113,17 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: readonly string[] = ['system.enableActivityEagerExecution=true'];
 
+function keyOf(kv: string): string {
+  const i = kv.indexOf('=');
+  return i < 0 ? kv : kv.slice(0, i);
+}
+
+/** DEV_SERVER_DYNAMIC_CONFIG with the caller's values added; a caller's value for one of its keys replaces ours. */
+export function withDefaultDynamicConfig(given: readonly string[]): string[] {
+  const keys = new Set(given.map(keyOf));
+  return [...DEV_SERVER_DYNAMIC_CONFIG.filter((kv) => !keys.has(keyOf(kv))), ...given];
+}
+
 /**
  * Starts `temporal server start-dev` in the background with persistent state and our search attributes, and waits
  * until it answers. A server already answering on the port is reused, whoever started it.
@@ -136,7 +147,7 @@ export async function startDevServer(o: DevServerOptions, say: (l: string) => vo
     '--db-filename', dbFile,
     '--log-level', 'warn',
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${a.cliType}`]),
-    ...[...DEV_SERVER_DYNAMIC_CONFIG, ...o.dynamicConfig].flatMap((kv) => ['--dynamic-config-value', kv]),
+    ...withDefaultDynamicConfig(o.dynamicConfig).flatMap((kv) => ['--dynamic-config-value', kv]),
   ];
   const logFd = openSync(logFile, 'a');
   const child = spawn(cli.path, args, { detached: true, stdio: ['ignore', logFd, logFd] });

@@ -12,7 +12,10 @@ export class OwnTemporal {
 
   constructor(dir: string, port: number, uiPort: number) {
     // State, pid file and log land in <dir>/temporal (defaultDevServerOptions appends the 'temporal' folder).
-    this.options = defaultDevServerOptions({ dataDir: dir, port, uiPort, namespace: 'default' });
+    // Eager activity dispatch off: with it, every batch of a K = 1 run starts on the worker that runs the workflow, so
+    // the fault worker, started beside it, would never draw one and its kills at COMMIT could not be injected. Which
+    // worker runs a batch is all it changes (a retry goes through the task queue either way).
+    this.options = defaultDevServerOptions({ dataDir: dir, port, uiPort, namespace: 'default', dynamicConfig: ['system.enableActivityEagerExecution=false'] });
   }
 
   get address(): string {
