@@ -13,7 +13,7 @@ const define = (parent: Command, name: string, description: string) =>
     .option('--port <port>', 'gRPC port (default: 7233, or $PRODUCT_ETL_DEV_SERVER_PORT)', wholeNumberArg('port', 1, 65535))
     .option('--ui-port <port>', 'Web UI port (default: the gRPC port + 1000)', wholeNumberArg('ui-port', 1, 65535))
     .option('--data-dir <dir>', 'its state goes in <dir>/temporal (default: .data, or $PRODUCT_ETL_DATA_DIR)')
-    .option('--dynamic-config <KEY=VALUE>', 'a dynamic config value for the server; repeat for more', collect, [] as string[]);
+    .option('--dynamic-config <KEY=VALUE>', 'a dynamic config value for the server; repeat for more (eager activity dispatch is on unless you pass system.enableActivityEagerExecution=false)', collect, [] as string[]);
 
 function optionsOf(f: OptionsOf<typeof define>): DevServerOptions {
   return defaultDevServerOptions({ port: f.port, uiPort: f.uiPort, dataDir: f.dataDir, dynamicConfig: f.dynamicConfig });
