@@ -47,12 +47,6 @@ function sampleOf(changes: readonly ChangeEntry[], rejects: readonly RejectEntry
   };
 }
 
-/** Where a batch ends: its last row, or where it started when it read nothing. */
-function batchEnd(input: ApplyBatchInput, rows: readonly StagingRow[]): Cursor {
-  const last = rows[rows.length - 1];
-  return last ? { at: last.src_updated_at, id: last.id } : input.from;
-}
-
 /** A batch that reads less than a full batch, or reaches the run's end cursor, is the run's last. */
 function isLastBatch(input: ApplyBatchInput, rowsRead: number, to: Cursor): boolean {
   return rowsRead < input.batchSize || compareCursors(to, input.end) >= 0;
@@ -64,7 +58,11 @@ interface BatchExtent {
   to: Cursor;
 }
 
-const extentOf = (input: ApplyBatchInput, rows: readonly StagingRow[]): BatchExtent => ({ rowsRead: rows.length, to: batchEnd(input, rows) });
+/** The batch ends at its last row, or where it started when it read nothing. */
+function extentOf(input: ApplyBatchInput, rows: readonly StagingRow[]): BatchExtent {
+  const last = rows[rows.length - 1];
+  return { rowsRead: rows.length, to: last ? { at: last.src_updated_at, id: last.id } : input.from };
+}
 
 /** The result both the real and the dry-run path return. */
 function batchResult(input: ApplyBatchInput, { rowsRead, to }: BatchExtent, counts: OutcomeCounts, elapsedMs: number, sample?: DryRunSample): ApplyBatchResult {

@@ -120,7 +120,7 @@ async function reportThawedZombie(ctx: FaultContext, inj: Injection, thawed: Cha
     // (2026-12-04, fixed in watermarkStore.lock), so it fails the fault, naming the error.
     inj.observed.push(`thawed ${thawed.name}: its stale attempt failed (${failure}) instead of being fenced`);
     inj.ok = false;
-  } else if (inj.batchFrom && !since().includes(`"from":${JSON.stringify(formatCursor(inj.batchFrom))}`)) {
+  } else if (inj.batchFrom && !since().includes(fromField(inj.batchFrom))) {
     // Seen on 2026-12-04: the server had handed the task to the frozen worker's open poll, but the freeze outlived
     // the poll's connection, so the task never reached the worker (its log shows the polls failing and reconnecting).
     // There is no stale attempt to fence then, and nothing was written (the tables are checked right after).
@@ -133,11 +133,14 @@ async function reportThawedZombie(ctx: FaultContext, inj: Injection, thawed: Cha
   if (thawed.exit) inj.observed.push(`${thawed.name} exited after the thaw (${thawed.exit.signal ?? thawed.exit.code})`);
 }
 
+/** The `from` field of the worker's JSON log lines about the batch that starts at `from`. */
+const fromField = (from: Cursor): string => `"from":${JSON.stringify(formatCursor(from))}`;
+
 /** The error of a "batch failed" line the worker logged for the batch starting at `from`, if there is one. */
 function staleFailure(log: string, from: Cursor): string | undefined {
-  const fromField = `"from":${JSON.stringify(formatCursor(from))}`;
+  const field = fromField(from);
   for (const line of log.split('\n')) {
-    if (!line.includes(fromField) || !line.includes('"msg":"batch failed"')) continue;
+    if (!line.includes(field) || !line.includes('"msg":"batch failed"')) continue;
     try {
       return String((JSON.parse(line) as { error?: unknown }).error ?? 'an error');
     } catch {

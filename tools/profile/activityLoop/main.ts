@@ -17,11 +17,12 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const micros = (e: HistoryEvent): number => Number(e.eventTime?.seconds ?? 0) * 1e6 + Math.floor((e.eventTime?.nanos ?? 0) / 1000);
 
+const name = (e: HistoryEvent): string => (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '');
+
 /** Mean gap between consecutive events, by the pair of event types. */
 function gaps(events: HistoryEvent[]): Array<[string, number, number]> {
   const sum = new Map<string, [number, number]>();
   for (let i = 1; i < events.length; i++) {
-    const name = (e: HistoryEvent) => (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '');
     const key = `${name(events[i - 1])} -> ${name(events[i])}`;
     const [total, count] = sum.get(key) ?? [0, 0];
     sum.set(key, [total + micros(events[i]) - micros(events[i - 1]), count + 1]);
