@@ -15,7 +15,19 @@ export interface DevServerOptions {
   namespace: string;
   /** Extra `--dynamic-config-value KEY=VALUE` pairs, e.g. to lower the continue-as-new suggestion in tests. */
   dynamicConfig: string[];
+  /** How long `start` waits for the server to answer before it stops it and fails; DEV_SERVER_START_TIMEOUT_MS. */
+  startTimeoutMs: number;
 }
+
+/**
+ * A warm start takes about 3 s, but the first start on a new machine, right after the CLI was built, took over 60 s
+ * once (2026-12-04: the server came up some seconds after a 60 s wait had given up, and was left running with no
+ * state file, so `dev-server stop` could not stop it). Three minutes covers that with room to spare.
+ */
+export const DEV_SERVER_START_TIMEOUT_MS = 180_000;
+
+/** How often a start that is taking long says it is still waiting. */
+const START_PROGRESS_EVERY_MS = 15_000;
 
 export function defaultDevServerOptions(overrides: Partial<DevServerOptions> = {}): DevServerOptions {
   const port = overrides.port ?? Number(process.env.PRODUCT_ETL_DEV_SERVER_PORT ?? 7233);
@@ -26,6 +38,7 @@ export function defaultDevServerOptions(overrides: Partial<DevServerOptions> = {
     uiPort: overrides.uiPort ?? port + 1000,
     namespace: overrides.namespace ?? 'default',
     dynamicConfig: overrides.dynamicConfig ?? [],
+    startTimeoutMs: overrides.startTimeoutMs ?? DEV_SERVER_START_TIMEOUT_MS,
   };
 }
 
@@ -156,14 +169,44 @@ export async function startDevServer(o: DevServerOptions, say: (l: string) => vo
   const state: StateFile = { pid: child.pid, address: `${o.ip}:${o.port}`, uiUrl: `http://localhost:${o.uiPort}`, dbFile, logFile, startedAt: new Date().toISOString() };
   writeFileSync(stateFilePath(o), JSON.stringify(state, null, 2));
   say(`Starting Temporal dev server (pid ${child.pid}) at ${state.address}, state in ${dbFile} ...`);
-  const up = await waitUntil(async () => !alive(child.pid!) || (await temporalAnswers(state.address)), 60_000, 300);
-  if (!up || !alive(child.pid)) {
+  const pid = child.pid;
+  const startedAt = Date.now();
+  let nextProgress = startedAt + START_PROGRESS_EVERY_MS;
+  const deadline = startedAt + o.startTimeoutMs;
+  let up = false;
+  // Each health check gets at most the time left, so the wait ends at the deadline, not a check later.
+  while (!up && alive(pid) && Date.now() < deadline) {
+    up = await temporalAnswers(state.address, Math.min(1500, deadline - Date.now()));
+    if (!up && Date.now() >= nextProgress) {
+      say(`  ... waiting for the Temporal dev server to answer (${Math.round((Date.now() - startedAt) / 1000)}s; log: ${logFile})`);
+      nextProgress += START_PROGRESS_EVERY_MS;
+    }
+    if (!up) await new Promise((r) => setTimeout(r, 300));
+  }
+  if (!up || !alive(pid)) {
+    // A server that did not answer in time is stopped, not left behind: with its state file gone, nothing else
+    // would know to stop it, and it would hold the port for the next attempt.
+    const what = alive(pid)
+      ? `did not answer at ${state.address} within ${Math.round(o.startTimeoutMs / 1000)}s (${await killAndWait(pid)})`
+      : `exited before it answered at ${state.address}`;
     rmSync(stateFilePath(o), { force: true });
     const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
-    throw new UserFacingError(`The Temporal dev server did not come up at ${state.address}.`, `Last lines of ${logFile}:\n${tail}`);
+    throw new UserFacingError(
+      `The Temporal dev server ${what}.`,
+      `Start it again (a first start on a new machine can be slow), or start a Temporal server yourself and set TEMPORAL_ADDRESS. Last lines of ${logFile}:\n${tail}`,
+    );
   }
   say(`Temporal dev server is up at ${state.address}; Web UI at ${state.uiUrl}`);
   return devServerStatus(o);
+}
+
+/** SIGTERM, and SIGKILL when the process has not exited 20 s later; says which it took. */
+async function killAndWait(pid: number): Promise<string> {
+  process.kill(pid, 'SIGTERM');
+  if (await waitUntil(() => !alive(pid), 20_000, 200)) return 'it was stopped';
+  process.kill(pid, 'SIGKILL');
+  await waitUntil(() => !alive(pid), 5_000, 100);
+  return 'it was killed';
 }
 
 /** Stops only a server that `startDevServer` started (per its pid file). */
@@ -174,11 +217,7 @@ export async function stopDevServer(o: DevServerOptions, say: (l: string) => voi
     say('No Temporal dev server started by product-etl is running here.');
     return false;
   }
-  process.kill(state.pid, 'SIGTERM');
-  if (!(await waitUntil(() => !alive(state.pid), 20_000, 200))) {
-    process.kill(state.pid, 'SIGKILL');
-    await waitUntil(() => !alive(state.pid), 5_000, 100);
-  }
+  await killAndWait(state.pid);
   rmSync(stateFilePath(o), { force: true });
   say(`Stopped the Temporal dev server (pid ${state.pid}).`);
   return true;
