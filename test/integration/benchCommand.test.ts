@@ -24,7 +24,7 @@ it('benchmarks the sync, the same batches without Temporal and the reference sta
   expect(out).toMatch(/sync \(Temporal\)\s+[\d.]+s\s+[\d,]+ rows\/s\s+[\d.]+ batches\/s\s+peak RSS \d+ MB/);
   expect(out).toMatch(/same batches, direct\s+[\d.]+s\s+[\d,]+ rows\/s\s+[\d.]+ ms per batch; orchestration adds -?[\d.]+ ms per batch/);
   expect(out).toMatch(/this process's CPU \(all threads\) [\d.]+ ms per batch/);
-  expect(out).toMatch(/reference statement\s+[\d.]+s\s+[\d,]+ rows\/s/);
+  expect(out).toMatch(/reference statement\s+[\d.]+s\s+[\d,]+ rows\/s\s+\([\d,]+ rows affected; median of 3 runs: [\d.]+, [\d.]+, [\d.]+ s\)/);
   expect(out).toMatch(/ratio\s+[\d.]+ of the single statement's rate \([\d.]+ without Temporal\)/);
   const counts = /inserted ([\d,]+) updated ([\d,]+) unchanged ([\d,]+) stale ([\d,]+) rejected ([\d,]+)/.exec(out);
   expect(counts).not.toBeNull();
