@@ -1,4 +1,5 @@
 import { compareCursors, Cursor } from './cursor';
+import { dataVersionOfRecordJson, recordJsonFromStableParts } from './dataVersion';
 import { normalizeProductStable } from './normalizer';
 import { OutcomeCounts, zeroCounts } from './outcome';
 import { fieldsJson, productKey, StoredProduct, toStoredProduct } from './storedProduct';
@@ -103,14 +104,17 @@ export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMa
     const p = normalized.product;
     const key = productKey(p.brand_code, p.sku);
     const rowCursor: Cursor = { at: row.src_updated_at, id: row.id };
-    const next = toStoredProduct(p, rowCursor);
+    // The record's stable JSON is hashed into data_version and, for a new product, is the change log's `after`
+    // itself: built once per row, not again for the change.
+    const recordJson = recordJsonFromStableParts(p);
+    const next = toStoredProduct(p, rowCursor, dataVersionOfRecordJson(recordJson));
     const version = next.data_version;
     const before = current(key);
 
     if (!before) {
       counts.inserted++;
       writes.set(key, { product: next });
-      changes.push(changeEntry(key, 'INSERT', ALL_FIELDS_SORTED, undefined, next, row));
+      changes.push(changeEntry(key, 'INSERT', ALL_FIELDS_SORTED, undefined, next, row, recordJson));
       continue;
     }
     if (before.source && compareCursors(before.source, rowCursor) > 0) {
@@ -133,7 +137,10 @@ function sameField(a: StoredProduct, b: StoredProduct, f: ProductField): boolean
   return a[f] === b[f];
 }
 
-/** `sorted`: the changed fields, in ALL_FIELDS_SORTED's order. */
+/**
+ * `sorted`: the changed fields, in ALL_FIELDS_SORTED's order. `afterJson`: the `after` text when the caller has it
+ * (an INSERT's is the whole record's stable JSON).
+ */
 function changeEntry(
   key: string,
   type: 'INSERT' | 'UPDATE',
@@ -141,6 +148,7 @@ function changeEntry(
   before: StoredProduct | undefined,
   after: StoredProduct,
   row: StagingRow,
+  afterJson?: string,
 ): ChangeEntry {
   return {
     key,
@@ -149,7 +157,7 @@ function changeEntry(
     change_type: type,
     changed_fields: sorted,
     before: before ? fieldsJson(before, sorted) : null,
-    after: fieldsJson(after, type === 'INSERT' ? ALL_FIELDS_SORTED : sorted),
+    after: afterJson ?? fieldsJson(after, type === 'INSERT' ? ALL_FIELDS_SORTED : sorted),
     old_data_version: before?.data_version ?? null,
     new_data_version: after.data_version as string,
     staging_id: row.id,

@@ -17,17 +17,28 @@ export function computeDataVersion(p: NormalizedProduct): string {
 const jsonOrNull = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 
 /**
- * The same hash as computeDataVersion, from fields whose attributes and tags are already stable JSON text: the
- * record's keys are written in their sorted order by hand, so each row's JSON documents are serialised once and the
- * hot path builds no intermediate record. (test/unit/stableParts.test.ts checks the two agree, so a field added to
- * PRODUCT_FIELDS and not here fails it.)
+ * The record as stable JSON, from fields whose attributes and tags are already stable JSON text: the record's keys are
+ * written in their sorted order by hand, so each row's JSON documents are serialised once and the hot path builds no
+ * intermediate record. It is what data_version hashes, and, as the same text, an INSERT's change-log `after`.
+ * (test/unit/stableParts.test.ts checks it against stableStringify, so a field added to PRODUCT_FIELDS and not here
+ * fails it.)
  */
-export function dataVersionFromStableParts(p: StableProduct): string {
-  const text =
+export function recordJsonFromStableParts(p: StableProduct): string {
+  return (
     `{"attributes":${p.attributesJson},"brand_code":${JSON.stringify(p.brand_code)},"category":${jsonOrNull(p.category)}` +
     `,"name":${JSON.stringify(p.name)},"price":${jsonOrNull(p.price)},"sku":${JSON.stringify(p.sku)}` +
-    `,"status":${JSON.stringify(p.status)},"tags":${p.tagsJson}}`;
+    `,"status":${JSON.stringify(p.status)},"tags":${p.tagsJson}}`
+  );
+}
+
+/** data_version of a record whose stable JSON is `recordJson` (recordJsonFromStableParts). */
+export function dataVersionOfRecordJson(recordJson: string): string {
   // The one-shot crypto.hash (UTF-8 of a string, as update(text, 'utf8')) builds no Hash object: a third of the
   // time of createHash().update().digest() per row (docs/benchmarks.md, 2026-12-03).
-  return hash('sha256', text, 'hex');
+  return hash('sha256', recordJson, 'hex');
+}
+
+/** The same hash as computeDataVersion, from the hot path's form of the record. */
+export function dataVersionFromStableParts(p: StableProduct): string {
+  return dataVersionOfRecordJson(recordJsonFromStableParts(p));
 }

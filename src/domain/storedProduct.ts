@@ -1,7 +1,7 @@
 import { dataVersionFromStableParts } from './dataVersion';
 import { stableStringify } from './stableJson';
 import type { Cursor } from './cursor';
-import type { JsonValue, NormalizedProduct, ProductField, StableProduct } from './types';
+import { JsonValue, NormalizedProduct, PRODUCT_FIELDS, ProductField, StableProduct } from './types';
 
 /** A product as the `products` table holds it: the record's fields in their column form, plus where it came from. */
 export interface StoredProduct {
@@ -24,7 +24,7 @@ export interface StoredProduct {
  * The product a normalised row becomes, with its data_version. Per row, so the fields are written out rather than
  * copied in a loop over PRODUCT_FIELDS (test/unit/productFields.test.ts keeps the two in step).
  */
-export function toStoredProduct(p: StableProduct, source: Cursor): StoredProduct & { data_version: string } {
+export function toStoredProduct(p: StableProduct, source: Cursor, dataVersion: string = dataVersionFromStableParts(p)): StoredProduct & { data_version: string } {
   return {
     brand_code: p.brand_code,
     sku: p.sku,
@@ -34,7 +34,7 @@ export function toStoredProduct(p: StableProduct, source: Cursor): StoredProduct
     status: p.status,
     attributes: p.attributesJson,
     tags: p.tagsJson,
-    data_version: dataVersionFromStableParts(p),
+    data_version: dataVersion,
     source,
   };
 }
@@ -56,10 +56,13 @@ export function fieldJson(p: StoredProduct, field: ProductField): string {
   return field === 'attributes' || field === 'tags' ? raw : JSON.stringify(raw);
 }
 
+/** `"field":` for each field, written once rather than per change. */
+const MEMBER_PREFIX = Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, JSON.stringify(f) + ':'])) as Record<ProductField, string>;
+
 /** Stable JSON of {field: value} for the given fields, which must be sorted. */
 export function fieldsJson(p: StoredProduct, sortedFields: readonly ProductField[]): string {
   let out = '{';
-  for (let i = 0; i < sortedFields.length; i++) out += (i > 0 ? ',' : '') + JSON.stringify(sortedFields[i]) + ':' + fieldJson(p, sortedFields[i]);
+  for (let i = 0; i < sortedFields.length; i++) out += (i > 0 ? ',' : '') + MEMBER_PREFIX[sortedFields[i]] + fieldJson(p, sortedFields[i]);
   return out + '}';
 }
 

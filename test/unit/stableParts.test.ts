@@ -2,7 +2,7 @@
  * The hot path builds JSON from already-serialised parts instead of serialising whole objects; these tests pin it to
  * the reference functions, over thousands of generated messy rows.
  */
-import { computeDataVersion, dataVersionFromStableParts } from '../../src/domain/dataVersion';
+import { computeDataVersion, dataVersionFromStableParts, recordJsonFromStableParts } from '../../src/domain/dataVersion';
 import { normalizeProduct } from '../../src/domain/normalizer';
 import { stableStringify } from '../../src/domain/stableJson';
 import { fieldsJson, fieldValue, stablePartsOf, StoredProduct, toStoredProduct } from '../../src/domain/storedProduct';
@@ -26,6 +26,16 @@ describe('JSON from stable parts', () => {
       const stored = toStoredProduct(stablePartsOf(p), { at: '2026-01-01 00:00:00.000000', id: '1' });
       expect(stored.data_version).toBe(computeDataVersion(p));
       expect(dataVersionFromStableParts({ ...p, attributesJson: stableStringify(p.attributes), tagsJson: stableStringify(p.tags) })).toBe(computeDataVersion(p));
+    }
+  });
+
+  it('recordJsonFromStableParts is the stable JSON of the record, and what fieldsJson gives for all fields (an INSERT\'s after)', () => {
+    const all = [...PRODUCT_FIELDS].sort();
+    for (const p of products) {
+      const parts = stablePartsOf(p);
+      const record = Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, p[f]])) as JsonObject;
+      expect(recordJsonFromStableParts(parts)).toBe(stableStringify(record));
+      expect(recordJsonFromStableParts(parts)).toBe(fieldsJson(toStoredProduct(parts, { at: '2026-01-01 00:00:00.000000', id: '1' }), all));
     }
   });
 

@@ -30,13 +30,16 @@ export function runTail(run: RunIdentity): string {
   return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.temporalRunId) + ')';
 }
 
-/** Everything of the entry's tuple after `(product_id`. */
-function renderTail(c: ChangeEntry, runLiterals: string): string {
+/** The changed_fields column's literal: the fields as a JSON array. */
+const fieldsLiteral = (fields: readonly string[]): string => stringLiteral(JSON.stringify(fields));
+
+/** Everything of the entry's tuple after `(product_id`; `changedFields` is fieldsLiteral(c.changed_fields). */
+function renderTail(c: ChangeEntry, runLiterals: string, changedFields: string = fieldsLiteral(c.changed_fields)): string {
   return (
     ',' + stringLiteral(c.brand_code) +
     ',' + stringLiteral(c.sku) +
     ",'" + c.change_type + "'" +
-    ',' + stringLiteral(JSON.stringify(c.changed_fields)) +
+    ',' + changedFields +
     ',' + nullableString(c.before) +
     ',' + stringLiteral(c.after) +
     ',' + nullableString(c.old_data_version) +
@@ -61,9 +64,17 @@ export const changeLogStore = {
     const runLiterals = runTail(run);
     const keys: string[] = new Array(changes.length);
     const tails: string[] = new Array(changes.length);
+    // Every INSERT shares one changed-fields array (applyPlan.ts), so its literal is rendered once, not per entry.
+    let lastFields: readonly string[] | undefined;
+    let lastLiteral = '';
     for (let i = 0; i < changes.length; i++) {
-      keys[i] = changes[i].key;
-      tails[i] = renderTail(changes[i], runLiterals);
+      const c = changes[i];
+      if (c.changed_fields !== lastFields) {
+        lastFields = c.changed_fields;
+        lastLiteral = fieldsLiteral(lastFields);
+      }
+      keys[i] = c.key;
+      tails[i] = renderTail(c, runLiterals, lastLiteral);
     }
     return { keys, tails };
   },
