@@ -17,10 +17,13 @@ it('benchmarks the sync, the same batches without Temporal and the reference sta
   const url = `mysql://${server.user}${server.password ? ':' + encodeURIComponent(server.password) : ''}@${server.host}:${server.port}/${database}`;
   const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: NAMESPACE };
 
-  const { code, out } = await runCli(['bench', '--rows', '3000', '--limit', '250'], env);
+  const { code, out } = await runCli(['bench', '--rows', '3000', '--limit', '250', '--warm-up'], env);
 
   expect({ code, out }).toMatchObject({ code: 0 });
   expect(out).toMatch(/Benchmark: 3,000 staging rows, batch size 250/);
+  // The warm-up ran first and its writes were emptied: the sync's counts below add up to the 3000 rows once.
+  expect(out.indexOf('Warm-up: the same batches called directly once')).toBeGreaterThan(-1);
+  expect(out.indexOf('Warm-up:')).toBeLessThan(out.indexOf('Sync through Temporal'));
   expect(out).toMatch(/sync \(Temporal\)\s+[\d.]+s\s+[\d,]+ rows\/s\s+[\d.]+ batches\/s\s+peak RSS \d+ MB/);
   expect(out).toMatch(/same batches, direct\s+[\d.]+s\s+[\d,]+ rows\/s\s+[\d.]+ ms per batch; orchestration adds -?[\d.]+ ms per batch/);
   expect(out).toMatch(/this process's CPU \(all threads\) [\d.]+ ms per batch/);

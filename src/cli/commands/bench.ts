@@ -60,6 +60,7 @@ const define = (program: Command) =>
     .option('--mariadb-pid <pid>', 'charge this process as MariaDB (default: the only mariadbd or mysqld)', wholeNumberArg('mariadb-pid', 1, 2 ** 22))
     .option('--temporal-pid <pid>', 'charge this process as the Temporal server (default: the only `temporal` process)', wholeNumberArg('temporal-pid', 1, 2 ** 22))
     .option('--reference-runs <n>', 'runs of the reference statement; the ratio uses their median (one run moved it by a third)', wholeNumberArg('reference-runs', 1, 9), 3)
+    .option('--warm-up', 'first call the same batches directly once, unmeasured, so that both measured runs find the hot path compiled (as in a long-running worker)')
     .option('--no-direct', 'skip the run of the same batches without Temporal (it doubles the benchmark\'s time)')
     .option('--keep', 'keep the benchmark database <db>_bench afterwards');
 
@@ -72,7 +73,7 @@ export const addBenchCommand: AddCommand = (program, exit) => {
  * benchmark's own (<db>_bench, dropped afterwards unless --keep), a full sync through Temporal at the given batch
  * size, then the same rows through one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE.
  */
-async function bench({ rows, limit: batchSize, keep, partitions, workers, mariadbPid, temporalPid, direct: runDirect, referenceRuns }: OptionsOf<typeof define>): Promise<number> {
+async function bench({ rows, limit: batchSize, keep, partitions, workers, mariadbPid, temporalPid, direct: runDirect, referenceRuns, warmUp }: OptionsOf<typeof define>): Promise<number> {
   const base = parseDatabaseUrl();
   const settingsDb = withDatabase(base, `${base.database}_bench`.slice(0, 64));
   const temporal = { ...loadTemporalSettings(), taskQueue: `product-etl-bench-${process.pid}` };
@@ -90,6 +91,13 @@ async function bench({ rows, limit: batchSize, keep, partitions, workers, mariad
     const seeded = await seedStaging(knex, { rows });
     say(`  seeded in ${(seeded.elapsedMs / 1000).toFixed(1)}s`);
 
+    if (warmUp) {
+      // Whichever measured run came first paid for compiling the hot path: 1.1 s more CPU in the product's own code for
+      // the same 200 batches in one profile (docs/benchmarks.md, 2026-12-04 night). A worker that runs for days is warm.
+      say('Warm-up: the same batches called directly once (not measured) ...');
+      await runBatchesDirectly(knex, { batchSize, runId: `bench-warmup-${process.pid}` });
+      await truncateTargets(knex);
+    }
     say(`Sync through Temporal (${temporal.address}), batch size ${batchSize}, ${partitions} partition(s) per window, ${workers} worker process(es) ...`);
     const extra = workers > 1 ? await startExtraWorkers(workers - 1, { database: settingsDb.database, taskQueue: temporal.taskQueue }) : undefined;
     const others: Record<string, number | undefined> = {
