@@ -92,7 +92,7 @@ async function bench({ rows, limit: batchSize, keep, partitions, workers, mariad
     say(`  seeded in ${(seeded.elapsedMs / 1000).toFixed(1)}s`);
 
     if (warmUp) {
-      // Whichever measured run came first paid for compiling the hot path: 1.1 s more CPU in the product's own code for
+      // Whichever measured run came first paid for compiling the hot path: 1.7 s more CPU in the product's own code for
       // the same 200 batches in one profile (docs/benchmarks.md, 2026-12-04 night). A worker that runs for days is warm.
       say('Warm-up: the same batches called directly once (not measured) ...');
       await runBatchesDirectly(knex, { batchSize, runId: `bench-warmup-${process.pid}` });
