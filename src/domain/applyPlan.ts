@@ -128,7 +128,7 @@ export function planBatch(prepared: readonly PreparedRow[], existing: ReadonlyMa
     counts.updated++;
     const changed = ALL_FIELDS_SORTED.filter((f) => !sameField(before, next, f));
     writes.set(key, { id: existing.get(key)?.id, product: next });
-    changes.push(changeEntry(key, 'UPDATE', changed, before, next, row));
+    changes.push(changeEntry(key, 'UPDATE', changed, before, next, row, fieldsJson(next, changed)));
   }
   return { counts, writes, changes, rejects };
 }
@@ -138,8 +138,8 @@ function sameField(a: StoredProduct, b: StoredProduct, f: ProductField): boolean
 }
 
 /**
- * `sorted`: the changed fields, in ALL_FIELDS_SORTED's order. `afterJson`: the `after` text when the caller has it
- * (an INSERT's is the whole record's stable JSON).
+ * `sorted`: the changed fields, in ALL_FIELDS_SORTED's order. `afterJson`: their new values as stable JSON (an INSERT's
+ * is the whole record's, the text its data_version hashes).
  */
 function changeEntry(
   key: string,
@@ -148,7 +148,7 @@ function changeEntry(
   before: StoredProduct | undefined,
   after: StoredProduct,
   row: StagingRow,
-  afterJson?: string,
+  afterJson: string,
 ): ChangeEntry {
   return {
     key,
@@ -157,7 +157,7 @@ function changeEntry(
     change_type: type,
     changed_fields: sorted,
     before: before ? fieldsJson(before, sorted) : null,
-    after: afterJson ?? fieldsJson(after, type === 'INSERT' ? ALL_FIELDS_SORTED : sorted),
+    after: afterJson,
     old_data_version: before?.data_version ?? null,
     new_data_version: after.data_version as string,
     staging_id: row.id,
