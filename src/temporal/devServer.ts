@@ -108,13 +108,14 @@ export async function devServerStatus(o: DevServerOptions): Promise<DevServerSta
   return { running: answering, ownedBy: answering ? 'someone else' : 'nobody', address, uiUrl };
 }
 
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 250): Promise<boolean> {
+/** Polls `check` until it holds or the time is up; `check` is told the ms left (0 or less on the last call, at the deadline). */
+async function waitUntil(check: (leftMs: number) => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 250): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check()) return true;
+    if (await check(deadline - Date.now())) return true;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  return check();
+  return check(deadline - Date.now());
 }
 
 /**
@@ -172,17 +173,17 @@ export async function startDevServer(o: DevServerOptions, say: (l: string) => vo
   const pid = child.pid;
   const startedAt = Date.now();
   let nextProgress = startedAt + START_PROGRESS_EVERY_MS;
-  const deadline = startedAt + o.startTimeoutMs;
-  let up = false;
-  // Each health check gets at most the time left, so the wait ends at the deadline, not a check later.
-  while (!up && alive(pid) && Date.now() < deadline) {
-    up = await temporalAnswers(state.address, Math.min(1500, deadline - Date.now()));
-    if (!up && Date.now() >= nextProgress) {
+  const up = await waitUntil(async (leftMs) => {
+    if (!alive(pid)) return true;
+    // Each health check gets at most the time left, so the wait ends at the deadline, not a check later.
+    if (leftMs <= 0) return false;
+    if (await temporalAnswers(state.address, Math.min(1500, leftMs))) return true;
+    if (Date.now() >= nextProgress) {
       say(`  ... waiting for the Temporal dev server to answer (${Math.round((Date.now() - startedAt) / 1000)}s; log: ${logFile})`);
       nextProgress += START_PROGRESS_EVERY_MS;
     }
-    if (!up) await new Promise((r) => setTimeout(r, 300));
-  }
+    return false;
+  }, o.startTimeoutMs, 300);
   if (!up || !alive(pid)) {
     // A server that did not answer in time is stopped, not left behind: with its state file gone, nothing else
     // would know to stop it, and it would hold the port for the next attempt.
