@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { select, send } from '../../src/db/sql/execute';
+import { stringLiteral } from '../../src/db/sql/literal';
 import { createTestDatabase, TestDatabase } from '../support/testDatabase';
 
 let db: TestDatabase;
@@ -45,6 +46,26 @@ test("knex's 'query' event still reports them, with the transaction's id", async
   const insert = seen.find((q) => q.sql === 'INSERT INTO t (id) VALUES (10)');
   expect(insert?.__knexTxId).toBeDefined();
   expect(seen.filter((q) => q.__knexTxId === insert?.__knexTxId).map((q) => q.sql)).toEqual(['BEGIN;', 'INSERT INTO t (id) VALUES (10)', 'COMMIT;']);
+});
+
+test('a statement sent as its UTF-8 bytes (as the multi-row statements are) reaches the server byte for byte', async () => {
+  await knex.raw('CREATE TABLE IF NOT EXISTS s (id INT PRIMARY KEY, v VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin) ENGINE=InnoDB');
+  const value = "O'Brien \\ 中文 😀 ０ ? %s \0 end";
+  const sql = `INSERT INTO s (id, v) VALUES (1, ${stringLiteral(value)})`;
+  const seen: string[] = [];
+  const listener = (q: { sql: string }) => seen.push(q.sql);
+  knex.on('query', listener);
+  try {
+    const written = await knex.transaction((trx) => send(trx, Buffer.from(sql, 'utf8')));
+    expect(written.affectedRows).toBe(1);
+  } finally {
+    knex.off('query', listener);
+  }
+  const [row] = await knex('s').select('v', knex.raw('HEX(v) AS hex')).where({ id: 1 });
+  expect(row.v).toBe(value);
+  expect(row.hex).toBe(Buffer.from(value, 'utf8').toString('hex').toUpperCase());
+  // Observers of knex's 'query' event read the statement as text.
+  expect(seen).toContain(sql);
 });
 
 test('they roll back with the transaction', async () => {

@@ -1,5 +1,13 @@
 import { idLiteral, nullableString, stringLiteral } from '../../src/db/sql/literal';
-import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, multiRowStatements, statementLimit, StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
+import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, multiRowStatements as statementBytes, statementLimit, StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
+
+/** The statements as text: they come as UTF-8 bytes, which must decode to exactly the text they stand for. */
+const multiRowStatements = (...args: Parameters<typeof statementBytes>): string[] =>
+  statementBytes(...args).map((b) => {
+    const text = b.toString('utf8');
+    expect(Buffer.from(text, 'utf8').equals(b)).toBe(true);
+    return text;
+  });
 
 describe('stringLiteral', () => {
   it.each([
@@ -39,6 +47,27 @@ describe('idLiteral', () => {
 });
 
 describe('multiRowStatements', () => {
+  it('writes each tuple\'s UTF-8 bytes exactly, whatever the characters and however the tuples were built', () => {
+    const pieces = ['plain', "O\\'Brien", '中文', '😀 surrogate pair', 'é ß ０', '\t\n', 'x'.repeat(1500), 'y'.repeat(1500)];
+    // Built by concatenation, as the stores build them (V8 keeps such strings as ropes until they are flattened).
+    const tuples = pieces.map((p, i) => '(' + String(i) + ",'" + p + "'," + "'" + [...p].reverse().join('') + "')");
+    expect(statementBytes('I ', tuples).map(String)).toEqual(['I ' + tuples.join(',')]);
+    expect(Buffer.concat(statementBytes('I ', tuples)).equals(Buffer.from('I ' + tuples.join(','), 'utf8'))).toBe(true);
+    // Split under a small limit: every statement decodes to its own text (checked by the wrapper), in order.
+    const head = 'INSERT INTO t VALUES ';
+    const tail = ' ON DUPLICATE KEY UPDATE a = VALUES(a)';
+    const split = multiRowStatements(head, tuples, tail, statementLimit(4 * 1024));
+    expect(split.length).toBeGreaterThan(1);
+    expect(split.map((s) => s.slice(head.length, -tail.length)).join(',')).toBe(tuples.join(','));
+  });
+
+  it('does not let a later statement overwrite an earlier one', () => {
+    const first = statementBytes('I ', ['(1)', '(2)']);
+    const second = statementBytes('J ', ['(' + 'z'.repeat(100_000) + ')']);
+    expect(first.map(String)).toEqual(['I (1),(2)']);
+    expect(second[0].length).toBe(100_004);
+  });
+
   it('writes nothing for no rows', () => {
     expect(multiRowStatements('INSERT INTO t VALUES ', [])).toEqual([]);
   });
@@ -71,6 +100,7 @@ describe('multiRowStatements', () => {
     const statements = multiRowStatements('INSERT INTO t VALUES ', tuples, ' ON DUPLICATE KEY UPDATE a = VALUES(a)', limit);
     expect(statements.map((s) => s.slice(21, s.indexOf(' ON')).split(',')).flat()).toEqual(tuples);
     for (const s of statements) expect(Buffer.byteLength(s)).toBeLessThanOrEqual(limit);
+    for (const b of statementBytes('INSERT INTO t VALUES ', tuples, ' ON DUPLICATE KEY UPDATE a = VALUES(a)', limit)) expect(b.length).toBeLessThanOrEqual(limit);
     // Just under and just over: 'é' is 2 bytes, so the exact byte size decides, not the 3-per-unit estimate.
     const fixed = 'I '.length;
     const justFits = '(' + 'é'.repeat((limit - fixed - 2) / 2) + ')';

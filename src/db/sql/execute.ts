@@ -6,11 +6,24 @@ export interface WriteResult {
   insertId: number;
 }
 
+/**
+ * A statement's text, or its UTF-8 bytes (the multi-row statements, src/db/sql/multiRowInsert.ts). mysql2 takes either:
+ * without values it passes `sql` unchanged to its COM_QUERY packet, which is `Buffer.from(sql, 'utf8')` of it, a copy
+ * for bytes. Its typings say string; test/integration/transactionSend.test.ts holds the bytes path to the server.
+ */
+export type StatementText = string | Buffer;
+
+interface DriverQuery {
+  sql: StatementText;
+  values?: readonly unknown[];
+  rowsAsArray?: boolean;
+}
+
 /** The part of a mysql2 callback connection these helpers use. */
 interface DriverConnection {
   __knexUid?: string;
   __knexTxId?: string;
-  query(options: { sql: string; values?: readonly unknown[]; rowsAsArray?: boolean }, cb: (err: Error | null, result?: unknown) => void): void;
+  query(options: DriverQuery, cb: (err: Error | null, result?: unknown) => void): void;
 }
 
 /** What a knex transaction offers beyond Knex.Transaction's public type: the one connection it runs on. */
@@ -36,7 +49,7 @@ const connections = new WeakMap<Knex.Transaction, Promise<DriverConnection>>();
  * reaches a connection the pool has handed to someone else. Errors are mysql2's own (code, sqlMessage), which
  * failures.ts classifies as before, and, unlike knex's, their message does not carry the SQL and its row values.
  */
-function onTransaction<T>(trx: Knex.Transaction, options: { sql: string; values?: readonly unknown[]; rowsAsArray?: boolean }): Promise<T> {
+function onTransaction<T>(trx: Knex.Transaction, options: DriverQuery): Promise<T> {
   let connection = connections.get(trx);
   if (!connection) {
     connection = (trx.client as unknown as TransactionClient).acquireConnection();
@@ -47,12 +60,18 @@ function onTransaction<T>(trx: Knex.Transaction, options: { sql: string; values?
       new Promise<T>((resolve, reject) => {
         if (trx.isCompleted()) throw new Error('The transaction has already ended (committed or rolled back); the statement was not sent.');
         // knex's 'query' event, as its runner emits it (the transaction's client passes it on to the knex instance),
-        // so whoever observes the queries (logging, tests measuring statement sizes) still sees these.
-        trx.client.emit('query', { method: 'raw', sql: options.sql, bindings: options.values ?? [], __knexUid: conn.__knexUid, __knexTxId: conn.__knexTxId });
+        // so whoever observes the queries (logging, tests measuring statement sizes) still sees these. The text of a
+        // statement sent as bytes is decoded only if an observer reads it.
+        const sql = options.sql;
+        trx.client.emit('query', {
+          method: 'raw', get sql() { return textOf(sql); }, bindings: options.values ?? [], __knexUid: conn.__knexUid, __knexTxId: conn.__knexTxId,
+        });
         conn.query(options, (err, result) => (err ? reject(err) : resolve(result as T)));
       }),
   );
 }
+
+const textOf = (sql: StatementText): string => (typeof sql === 'string' ? sql : sql.toString('utf8'));
 
 const isTransaction = (db: Knex | Knex.Transaction): db is Knex.Transaction => (db as { isTransaction?: boolean }).isTransaction === true;
 
@@ -60,9 +79,9 @@ const isTransaction = (db: Knex | Knex.Transaction): db is Knex.Transaction => (
  * Sends a statement now and returns its promise. On one connection (a transaction) mysql2 queues statements in the
  * order they were sent, so a caller can send the next statement, or build it, while the server runs this one.
  */
-export function send(db: Knex | Knex.Transaction, sql: string): Promise<WriteResult> {
+export function send(db: Knex | Knex.Transaction, sql: StatementText): Promise<WriteResult> {
   if (isTransaction(db)) return onTransaction<WriteResult>(db, { sql });
-  return Promise.resolve(db.raw(sql)).then((r) => (r as unknown as [WriteResult])[0]);
+  return Promise.resolve(db.raw(textOf(sql))).then((r) => (r as unknown as [WriteResult])[0]);
 }
 
 export function select<T>(db: Knex | Knex.Transaction, sql: string): Promise<T[]> {
