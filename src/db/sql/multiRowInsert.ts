@@ -39,9 +39,12 @@ export function utf8Bytes(s: string, budget: number): number {
   return bound <= budget ? bound : Buffer.byteLength(s, 'utf8');
 }
 
+const COMMA = 0x2c;
+
 /**
- * Where statements are written before their exact-size copy: grown to the largest statement yet (at most a few MB,
- * bounded by the statement limits above) and reused, so a batch allocates its statements' bytes once.
+ * Where statements of up to MAX_STATEMENT_BYTES are written before their exact-size copy: grown to the largest such
+ * statement yet and reused, so a batch allocates its statements' bytes once. A lone row over that size gets a buffer of
+ * its own, so one huge row does not leave the process holding a buffer of its size.
  */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
@@ -56,19 +59,18 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
  * character take that path, and each tuple's text is copied once.
  */
 function statementBytes(head: string, tuples: readonly string[], start: number, end: number, tail: string, bound: number): Buffer {
-  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, scratch.length * 2));
-  const out = scratch;
+  const own = bound > MAX_STATEMENT_BYTES;
+  if (!own && scratch.length < bound) scratch = Buffer.allocUnsafe(Math.min(MAX_STATEMENT_BYTES, Math.max(bound, scratch.length * 2)));
+  const out = own ? Buffer.allocUnsafe(bound) : scratch;
   let at = out.write(head, 0, 'utf8');
   for (let i = start; i < end; i++) {
     if (i > start) out[at++] = COMMA;
     at += out.write(tuples[i], at, 'utf8');
   }
   at += out.write(tail, at, 'utf8');
-  // A copy of the exact size: the statement waits in mysql2's queue while the next one is written here.
-  return Buffer.from(out.subarray(0, at));
+  // The scratch is copied at the exact size: the statement waits in mysql2's queue while the next one is written there.
+  return own ? out.subarray(0, at) : Buffer.from(out.subarray(0, at));
 }
-
-const COMMA = 0x2c;
 
 /**
  * `head` is everything before the tuples, `tail` what follows them (e.g. an ON DUPLICATE KEY UPDATE clause).
