@@ -142,8 +142,10 @@ export function createApplyBatch({ knex, logger, config, hooks = {}, metrics = n
         heartbeatIfSlow(elapsedMs());
         const [batch, limit] = await Promise.all([readBatch(trx, input), readStatementLimit(trx)]);
         const extent = extentOf(input, batch.rows);
-        if (readAhead && !isLastBatch(input, extent.rowsRead, extent.to)) readAhead.start({ ...input, from: extent.to });
         const sent = await sendWrites(trx, batch, run, ids, limit, elapsedMs);
+        // Only now, with this batch's statements queued: started earlier, the next batch's normalisation took the
+        // event loop before this batch's plan and held up its writes (docs/benchmarks.md, 2026-12-05 morning).
+        if (readAhead && !isLastBatch(input, extent.rowsRead, extent.to)) readAhead.start({ ...input, from: extent.to });
         rejectsByReason = sent.rejectsByReason;
         await Promise.all([
           sent.written,

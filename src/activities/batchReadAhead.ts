@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { setImmediate as ioTurn } from 'node:timers/promises';
 import { PreparedRow, prepareRows } from '../domain/applyPlan';
 import { Cursor, formatCursor } from '../domain/cursor';
 import type { StagingRow } from '../domain/types';
@@ -25,6 +26,30 @@ const ENTRY_TTL_MS = 60_000;
 export async function readStagingBatch(db: Knex | Knex.Transaction, range: Omit<BatchRange, 'pipelineRunId'>): Promise<ReadAheadBatch> {
   const rows = await stagingRepository.fetchBatch(db, range.from, range.end, range.batchSize);
   return { rows, prepared: prepareRows(rows) };
+}
+
+/** Rows normalised between two turns of the event loop by a read-ahead: about 1.5 ms of work on a fast machine. */
+export const READ_AHEAD_SLICE = 100;
+
+/**
+ * The read-ahead's form of readStagingBatch: it normalises in slices and lets the event loop turn between them.
+ * It runs while the batch in flight is writing, and that batch's statements are queued on its connection by mysql2,
+ * which sends the next only when the event loop hands it the previous one's answer: normalising 1000 rows in one go
+ * (15-20 ms) left the database idle that long in the middle of the batch's writes.
+ */
+export async function readStagingBatchInSlices(db: Knex, range: Omit<BatchRange, 'pipelineRunId'>, slice = READ_AHEAD_SLICE): Promise<ReadAheadBatch> {
+  const rows = await stagingRepository.fetchBatch(db, range.from, range.end, range.batchSize);
+  return { rows, prepared: await prepareRowsInSlices(rows, slice) };
+}
+
+/** prepareRows, `slice` rows per turn of the event loop. */
+export async function prepareRowsInSlices(rows: readonly StagingRow[], slice = READ_AHEAD_SLICE): Promise<PreparedRow[]> {
+  const prepared: PreparedRow[] = [];
+  for (let i = 0; i < rows.length; i += slice) {
+    if (i > 0) await ioTurn();
+    for (const p of prepareRows(rows.slice(i, i + slice))) prepared.push(p);
+  }
+  return prepared;
 }
 
 const keyOf = (r: BatchRange) => `${r.pipelineRunId}|${formatCursor(r.from)}|${formatCursor(r.end)}|${r.batchSize}`;
@@ -54,7 +79,7 @@ export class BatchReadAhead {
   start(range: BatchRange): void {
     const key = keyOf(range);
     if (this.entries.has(key)) return;
-    const read = readStagingBatch(this.knex, range)
+    const read = readStagingBatchInSlices(this.knex, range)
       // A failed read-ahead is not an error: the batch reads for itself and meets the failure there, if it lasts.
       .catch(() => undefined);
     const timer = setTimeout(() => this.remove(key), this.ttlMs).unref();

@@ -9,7 +9,9 @@ import type { ProductWrite } from '../../src/domain/applyPlan';
 import { productKey } from '../../src/domain/storedProduct';
 import { seedStaging } from '../../src/demo/seedStaging';
 import { runBatchesDirectly } from '../../src/bench/directRun';
-import { BatchReadAhead } from '../../src/activities/batchReadAhead';
+import { BatchReadAhead, prepareRowsInSlices, readStagingBatch, readStagingBatchInSlices } from '../../src/activities/batchReadAhead';
+import { prepareRows } from '../../src/domain/applyPlan';
+import { FETCH_BATCH_SQL } from '../../src/db/stores/stagingRepository';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { expectedState, actualState } from '../support/syncHarness';
@@ -64,7 +66,19 @@ describe('fast path of a batch', () => {
     for (const readAhead of [true, false]) {
       const { knex } = await db(`ahead_${readAhead}`);
       await seedStaging(knex, { rows: 1500, seed: 5, keySpace: 400 });
+      // R: a batch's read of staging rows; W: a write of products, change log or rejects.
+      let order = '';
+      const see = (q: { sql: string }): void => {
+        if (q.sql === FETCH_BATCH_SQL) order += 'R';
+        else if (/^INSERT INTO (products|product_change_log|product_etl_reject) /i.test(q.sql)) order += 'W';
+      };
+      knex.on('query', see);
       const run = await runBatchesDirectly(knex, { batchSize: 100, runId: `run-${readAhead}`, config: { readAhead } });
+      knex.removeListener('query', see);
+      expect(order.match(/R/g)).toHaveLength(15);
+      // The next batch is read ahead only once this batch's writes are on their way, never before (its normalisation
+      // would hold up this batch's plan and writes).
+      expect(order).not.toMatch(/RR/);
       const expected = await expectedState(knex);
       const actual = await actualState(knex);
       expect(run.counts).toEqual(expected.counts);
@@ -114,6 +128,34 @@ describe('fast path of a batch', () => {
     ahead.start(range);
     await new Promise((r) => setTimeout(r, 300));
     expect(await ahead.take(range)).toBeUndefined();
+  });
+
+  it('normalises a read-ahead in slices, letting the event loop turn between them, to the same rows as in one go', async () => {
+    const { knex } = await db('readahead_slices');
+    await seedStaging(knex, { rows: 250, seed: 7 });
+    const range = { from: { at: '1000-01-01 00:00:00.000000', id: '0' }, end: { at: '9999-12-31 23:59:59.999999', id: '18446744073709551615' }, batchSize: 250 };
+    const whole = await readStagingBatch(knex, range);
+    const sliced = await readStagingBatchInSlices(knex, range, 40);
+    expect(sliced.rows).toEqual(whole.rows);
+    expect(sliced.prepared).toEqual(whole.prepared);
+    expect(sliced.prepared.filter((p) => !p.result.ok).length).toBeGreaterThan(0); // the seed's bad rows are in it
+
+    // Turns of the event loop taken by others while the rows are normalised: none when done in one go (the promise
+    // settles in microtasks), one per slice boundary when sliced.
+    const turnsDuring = async (prepare: () => Promise<unknown>): Promise<number> => {
+      let turns = 0;
+      let running = true;
+      const tick = (): void => {
+        turns++;
+        if (running) setImmediate(tick);
+      };
+      setImmediate(tick);
+      await prepare();
+      running = false;
+      return turns;
+    };
+    expect(await turnsDuring(async () => prepareRows(whole.rows))).toBe(0);
+    expect(await turnsDuring(() => prepareRowsInSlices(whole.rows, 40))).toBe(Math.ceil(250 / 40) - 1);
   });
 
   it('lets a taken read-ahead be collected at once, not after its time-out', async () => {
