@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserFacingError } from '../../src/errors';
-import { defaultDevServerOptions, startDevServer, temporalAnswers } from '../../src/temporal/devServer';
+import { defaultDevServerOptions, startDevServer, stopDevServer, temporalAnswers } from '../../src/temporal/devServer';
 
 /** The pids of processes whose command line names `text` (here: the test's own data folder). */
 function processesNaming(text: string): number[] {
@@ -45,4 +45,26 @@ describe('dev-server start that times out', () => {
     expect(existsSync(join(o.dataDir, 'dev-server.json'))).toBe(false);
     expect(await temporalAnswers(`127.0.0.1:${port}`)).toBe(false);
   }, 60_000);
+});
+
+describe('dev-server start', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pe-devserver-wal-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the server\'s store in a SQLite write-ahead log', async () => {
+    const port = 18233 + (process.pid % 1000);
+    const o = defaultDevServerOptions({ dataDir: dir, port, uiPort: port + 1000 });
+    const status = await startDevServer(o, () => undefined);
+    try {
+      expect(status.running).toBe(true);
+      // The log file sits beside the store only in WAL mode, for as long as the server holds the store open.
+      expect(existsSync(`${status.dbFile}-wal`)).toBe(true);
+    } finally {
+      await stopDevServer(o, () => undefined);
+    }
+    expect(processesNaming(dir)).toEqual([]);
+  }, 240_000);
 });
