@@ -1,8 +1,8 @@
 /**
- * `dev-server start` when the server does not answer in time: it fails with a clear error and stops the server it
- * spawned, so no orphan holds the port (found 2026-12-04: a first start on a new machine outlived a 60 s wait, and
- * the server was left running with no state file, so `dev-server stop` could not stop it). A real Temporal CLI
- * server, given less time than any start takes.
+ * `dev-server start`, with a real Temporal CLI server on a port of its own. When the server does not answer in time
+ * (given less time than any start takes) it fails with a clear error and stops the server it spawned, so no orphan
+ * holds the port (found 2026-12-04: a first start on a new machine outlived a 60 s wait, and the server was left
+ * running with no state file, so `dev-server stop` could not stop it). When it does, the store is in WAL mode.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,14 +20,15 @@ function processesNaming(text: string): number[] {
     .map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 
-describe('dev-server start that times out', () => {
-  let dir: string;
+describe('dev-server start', () => {
+  let root: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pe-devserver-start-'));
+    root = mkdtempSync(join(tmpdir(), 'pe-devserver-start-'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('fails with what to do, and leaves no server behind', async () => {
+  it('that times out fails with what to do, and leaves no server behind', async () => {
+    const dir = join(root, 'timeout');
     // A port of its own, away from the suite's dev server.
     const port = 17233 + (process.pid % 1000);
     const o = defaultDevServerOptions({ dataDir: dir, port, uiPort: port + 1000, startTimeoutMs: 1 });
@@ -45,16 +46,9 @@ describe('dev-server start that times out', () => {
     expect(existsSync(join(o.dataDir, 'dev-server.json'))).toBe(false);
     expect(await temporalAnswers(`127.0.0.1:${port}`)).toBe(false);
   }, 60_000);
-});
-
-describe('dev-server start', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pe-devserver-wal-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps the server\'s store in a SQLite write-ahead log', async () => {
+    const dir = join(root, 'wal');
     const port = 18233 + (process.pid % 1000);
     const o = defaultDevServerOptions({ dataDir: dir, port, uiPort: port + 1000 });
     const status = await startDevServer(o, () => undefined);
