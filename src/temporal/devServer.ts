@@ -132,7 +132,7 @@ export const DEV_SERVER_DYNAMIC_CONFIG: readonly string[] = ['system.enableActiv
  * SQLite's defaults (a rollback journal, a full sync per commit) made each of a batch's history writes create, sync and
  * delete a journal file: the server's CPU per 1000 rows fell from 17 to 12-13 ms with these, and the sync's rate rose
  * 4-13 % (docs/benchmarks.md, 2026-12-05 morning). A commit still reaches the operating system before the server
- * answers, so a killed or crashed server (the chaos harness's Temporal restart) loses nothing; only a power cut of the
+ * answers, so a killed or crashed server loses nothing (the chaos harness's Temporal restart stops it with SIGTERM); only a power cut of the
  * machine could take back its last commits, which for a development server is a fair price.
  */
 export const DEV_SERVER_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
