@@ -12,6 +12,15 @@ export interface ExtraWorkers {
 
 const READY = /Worker polling task queue/;
 
+/**
+ * The node flags of this process that its extra workers take too, so that `node --max-semi-space-size=64
+ * bin/product-etl.js bench --workers 2` measures every worker with the same V8 settings (docs/operations.md, Worker
+ * memory). The inspector's flags are left out: a second process cannot listen on the same debugger port.
+ */
+export function workerNodeFlags(execArgv: readonly string[]): string[] {
+  return execArgv.filter((a) => !/^--(inspect|debug)/.test(a));
+}
+
 export async function startExtraWorkers(count: number, opts: { database: string; taskQueue: string; readyTimeoutMs?: number }): Promise<ExtraWorkers> {
   const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   url.pathname = `/${opts.database}`;
@@ -25,7 +34,7 @@ export async function startExtraWorkers(count: number, opts: { database: string;
   };
   try {
     for (let i = 0; i < count; i++) {
-      const child = spawn(process.execPath, [process.argv[1], 'worker'], {
+      const child = spawn(process.execPath, [...workerNodeFlags(process.execArgv), process.argv[1], 'worker'], {
         // LOG_LEVEL info whatever the bench's own: readiness is read from the worker's `Worker polling` line, an info line.
         env: { ...process.env, DATABASE_URL: url.toString(), PRODUCT_ETL_TASK_QUEUE: opts.taskQueue, PRODUCT_ETL_METRICS_ADDR: '', LOG_LEVEL: 'info' },
         stdio: ['ignore', 'ignore', 'pipe'],

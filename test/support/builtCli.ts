@@ -25,9 +25,18 @@ function compileIfStale(): void {
   if (!existsSync(entry) || statSync(entry).mtimeMs <= before) throw new Error(`npm run build did not write dist/: ${r.stdout}${r.stderr}`);
 }
 
-/** Runs `product-etl <args>` as a user would, collecting stdout and stderr together. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/product-etl.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs `product-etl <args>` as a user would, collecting stdout and stderr together; `nodeFlags` go to node before the
+ * script (`node --flag bin/product-etl.js ...`). `onSpawn` is handed the child as soon as it starts.
+ */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 180_000,
+  { nodeFlags = [], onSpawn }: { nodeFlags?: string[]; onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin/product-etl.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

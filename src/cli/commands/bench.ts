@@ -4,7 +4,7 @@ import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../../shared
 import { cpus, totalmem } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
 import type { Knex } from 'knex';
-import { startExtraWorkers } from '../../bench/extraWorkers';
+import { startExtraWorkers, workerNodeFlags } from '../../bench/extraWorkers';
 import { findOnlyProcess, meterCpu } from '../../bench/processCpu';
 import { MAX_PARTITIONS, MIN_PARTITIONS } from '../../shared/partitions';
 import { runReferenceUpsert } from '../../bench/referenceSql';
@@ -152,6 +152,7 @@ async function bench({ rows, limit: batchSize, keep, partitions, workers, mariad
       Object.entries(otherCpu).map(([name, ms]) => `, ${name} ${per1000(ms)}`).join('');
     print([
       `Benchmark: ${fmt(rows)} staging rows, batch size ${batchSize}, partitions ${partitions}, worker processes ${workers}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+      `  node flags ${nodeFlagsText(process.execArgv, process.env.NODE_OPTIONS)}`,
       `  sync (Temporal)     ${(syncMs / 1000).toFixed(2)}s  ${fmt(syncRate)} rows/s  ${(summary.batches / (syncMs / 1000)).toFixed(1)} batches/s  peak RSS ${peakRssMb} MB (worker + client in one process)`,
       `                      this process's CPU (all threads) ${perBatch(syncCpuMs)} ms per batch${partitions > 1 ? ' (a batch here is a window)' : ''}`,
       cpuLine,
@@ -171,4 +172,10 @@ async function bench({ rows, limit: batchSize, keep, partitions, workers, mariad
     await knex.destroy();
     if (!keep) await dropDatabase(settingsDb);
   }
+}
+
+/** The V8 and node settings the figures were taken with (the extra worker processes get the same: src/bench/extraWorkers.ts). */
+export function nodeFlagsText(execArgv: readonly string[], nodeOptions: string | undefined): string {
+  const flags = workerNodeFlags(execArgv).join(' ') || 'none';
+  return nodeOptions?.trim() ? `${flags}; NODE_OPTIONS ${nodeOptions.trim()}` : flags;
 }
