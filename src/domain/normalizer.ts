@@ -191,7 +191,16 @@ export function normalizeAttributesJson(raw: string | null): FieldResult<string>
   return attributesBy(raw, '{}', objectJson);
 }
 
-/** Parses and checks the document, then hands the top-level object to `walk`; one place for the messages of both. */
+/**
+ * Parses and checks the document, then hands the top-level object to `walk`; one place for the messages of both.
+ *
+ * Repeated keys are found without a Set per object on the common path: countJsonKeys counts the keys in the text
+ * (and checks the depth) without allocating, the walk counts the keys JSON.parse kept, and only when the two differ,
+ * or the document is too deep, or the walk finds a problem, does scanJsonStructure run to say which came first. The
+ * outcome is the one of scanning before walking: that scan's problem if it has one, else the walk's. Hot path: the
+ * Sets and key slices of the scan were a fifth of the attributes' allocation, which the batch pays for in collections
+ * (docs/benchmarks.md, 2026-12-05 night).
+ */
 function attributesBy<T>(raw: string | null, blank: T, walk: (obj: Record<string, unknown>, path: PathSegment[]) => T): FieldResult<T> {
   if (isBlankText(raw)) return { ok: true, value: blank };
   const body = (raw as string).trim();
@@ -209,19 +218,30 @@ function attributesBy<T>(raw: string | null, blank: T, walk: (obj: Record<string
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return fail(`is not a JSON object (it is ${describeJson(parsed)})`);
   }
-  const scan = scanJsonStructure(body, MAX_ATTRIBUTES_DEPTH);
-  if (scan.kind === 'too-deep') {
-    return fail(`is nested more than ${MAX_ATTRIBUTES_DEPTH} levels deep (MySQL's JSON depth limit)`);
+  const structureProblem = (): FieldResult<T> | undefined => {
+    const scan = scanJsonStructure(body, MAX_ATTRIBUTES_DEPTH);
+    if (scan.kind === 'too-deep') return fail(`is nested more than ${MAX_ATTRIBUTES_DEPTH} levels deep (MySQL's JSON depth limit)`);
+    if (scan.kind === 'duplicate-key') return fail(`has the key ${quoteExcerpt(scan.key)} twice in one object`);
+    return undefined;
+  };
+  const keysInText = countJsonKeys(body, MAX_ATTRIBUTES_DEPTH);
+  if (keysInText < 0) {
+    const problem = structureProblem();
+    if (problem) return problem;
+    throw new Error('countJsonKeys and scanJsonStructure disagree on the depth of an attributes document');
   }
-  if (scan.kind === 'duplicate-key') {
-    return fail(`has the key ${quoteExcerpt(scan.key)} twice in one object`);
-  }
+  keysWalked = 0;
+  let value: T;
   try {
-    return { ok: true, value: walk(parsed as Record<string, unknown>, ['$']) };
+    value = walk(parsed as Record<string, unknown>, ['$']);
   } catch (e) {
-    if (e instanceof AttributeProblem) return fail(e.message);
+    if (e instanceof AttributeProblem) return structureProblem() ?? fail(e.message);
     throw e;
+  } finally {
+    releaseScratch();
   }
+  if (keysWalked !== keysInText) return structureProblem() ?? { ok: true, value };
+  return { ok: true, value };
 }
 
 export function normalizeTags(raw: string | null): FieldResult<string[]> {
@@ -291,6 +311,45 @@ class DistinctStrings {
 
 /** Up to this many strings, a linear scan finds a repeat faster than a hash lookup (and allocates nothing). */
 const LINEAR_SCAN_MAX = 16;
+
+/** The kind of each open container of countJsonKeys (1 object, 0 array), by level: reused, as the depth is capped. */
+const OPEN_KINDS = new Uint8Array(MAX_ATTRIBUTES_DEPTH + 1);
+
+/**
+ * The keys in JSON text that JSON.parse has accepted (every member name, repeats included), or -1 when objects and
+ * arrays nest deeper than `maxDepth`: the same pass as scanJsonStructure, allocating nothing.
+ */
+export function countJsonKeys(json: string, maxDepth: number): number {
+  const kinds = maxDepth <= MAX_ATTRIBUTES_DEPTH ? OPEN_KINDS : new Uint8Array(maxDepth + 1);
+  let depth = 0;
+  let keys = 0;
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      while (j < json.length && json.charCodeAt(j) !== 0x22) j += json.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      if (expectKey) {
+        keys++;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > maxDepth) return -1;
+      kinds[depth] = c === 0x7b ? 1 : 0;
+      expectKey = c === 0x7b;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      expectKey = depth > 0 && kinds[depth] === 1;
+    }
+  }
+  return keys;
+}
+
+/** The keys the attribute walk met (Object.keys of every object it entered), compared with countJsonKeys. */
+let keysWalked = 0;
 
 export type JsonScan = { kind: 'ok' } | { kind: 'too-deep' } | { kind: 'duplicate-key'; key: string };
 
@@ -369,6 +428,7 @@ function normalizeValue(value: unknown, path: PathSegment[]): JsonValue | null {
 
 function normalizeObject(obj: Record<string, unknown>, path: PathSegment[]): JsonObject {
   const rawKeys = Object.keys(obj);
+  keysWalked += rawKeys.length;
   const seen = new KeyRegister(rawKeys.length);
   const entries: Array<[string, JsonValue]> = [];
   for (const rawKey of rawKeys) {
@@ -394,7 +454,7 @@ function valueJson(value: unknown, path: PathSegment[]): string | null {
       const t = normalizeText(value);
       if (t === null) return null;
       if (hasUnpairedSurrogate(t)) throw new AttributeProblem(`has a string containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
-      return JSON.stringify(t);
+      return jsonText(t, '', '');
     }
     case 'number':
       if (!Number.isFinite(value)) throw new AttributeProblem(`has a number too large for a double at ${renderPath(path)}`);
@@ -418,30 +478,114 @@ function valueJson(value: unknown, path: PathSegment[]): string | null {
   }
 }
 
+/**
+ * Scratch arrays shared by every objectJson of a walk, used as stacks: an object's normalised keys (dropped members'
+ * included, for the collision check) and its kept members' keys and texts sit in a region of these while the object
+ * is written, and the objects nested in it above that region. Hot path: an object's own arrays (a key register of two,
+ * the members' keys and texts, each grown by push) were most of the attributes' allocation, which every 1000-row batch
+ * pays for in collections (docs/benchmarks.md, 2026-12-05 night).
+ */
+let normKeys: string[] = [];
+let memberKeys: string[] = [];
+let memberTexts: string[] = [];
+let normTop = 0;
+let memberTop = 0;
+
+/** Past this many entries the scratch arrays are let go after the walk, so a hostile document's strings are not kept. */
+const SCRATCH_KEEP = 1024;
+
+function releaseScratch(): void {
+  normTop = 0;
+  memberTop = 0;
+  if (normKeys.length > SCRATCH_KEEP) normKeys = [];
+  if (memberKeys.length > SCRATCH_KEEP) {
+    memberKeys = [];
+    memberTexts = [];
+  }
+}
+
 function objectJson(obj: Record<string, unknown>, path: PathSegment[]): string {
   const rawKeys = Object.keys(obj);
-  const seen = new KeyRegister(rawKeys.length);
-  const keys: string[] = [];
-  const texts: string[] = [];
-  for (let i = 0; i < rawKeys.length; i++) {
+  const n = rawKeys.length;
+  keysWalked += n;
+  // This object's regions: normalised keys at [normBase, normBase + n), kept members from memberBase up. Filled in
+  // index order, so the arrays grow without holes.
+  const normBase = normTop;
+  const memberBase = memberTop;
+  for (let i = 0; i < n; i++) normKeys[normBase + i] = '';
+  normTop = normBase + n;
+  const many = n > LINEAR_SCAN_MAX ? new Map<string, string>() : undefined;
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
     const rawKey = rawKeys[i];
-    const key = seen.admit(rawKey, path);
+    const key = normalizeText(rawKey);
+    if (key === null) throw new AttributeProblem(`has the key ${quoteExcerpt(rawKey)} at ${renderPath(path)}, which is blank`);
+    let earlier: string | undefined;
+    if (many) {
+      earlier = many.get(key);
+    } else {
+      for (let j = 0; j < i; j++) {
+        if (normKeys[normBase + j] === key) {
+          earlier = rawKeys[j];
+          break;
+        }
+      }
+    }
+    if (earlier !== undefined) throw collision(earlier, rawKey, key, path);
+    if (hasUnpairedSurrogate(key)) throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
+    if (many) many.set(key, rawKey);
+    else normKeys[normBase + i] = key;
     path.push(rawKey);
+    memberTop = memberBase + kept;
     const v = valueJson(obj[rawKey], path);
     path.pop();
     if (v === null) continue;
-    keys.push(key);
-    texts.push(v);
+    memberKeys[memberBase + kept] = key;
+    memberTexts[memberBase + kept] = v;
+    kept++;
   }
-  sortByKey(keys, texts);
+  const end = memberBase + kept;
+  sortByKey(memberKeys, memberTexts, memberBase, end);
   let out = '{';
-  for (let i = 0; i < keys.length; i++) out += (i > 0 ? ',' : '') + JSON.stringify(keys[i]) + ':' + texts[i];
+  for (let i = memberBase; i < end; i++) out += jsonText(memberKeys[i], i > memberBase ? ',' : '', ':') + memberTexts[i];
+  normTop = normBase;
+  memberTop = memberBase;
   return out + '}';
 }
 
 /**
- * The normalised keys of one object met so far, each with the raw key it came from: dropped members' keys included,
- * as they still collide. Parallel arrays for a few keys, a Map for many (a hostile object of 100,000 keys stays linear).
+ * `lead + JSON.stringify(s)`, and for a member's key (`close` ':') the same with the colon: remembered for short
+ * strings. A catalogue's attributes repeat a few keys and values on every row, and writing their JSON anew took one to
+ * three small strings per member, most of what the walk still allocated (docs/benchmarks.md, 2026-12-05 night). The
+ * cache is bounded (cleared when full) and holds only short strings, so hostile documents cannot grow it.
+ */
+const JSON_TEXT_CACHE_MAX = 4096;
+const JSON_TEXT_CACHEABLE = 48;
+const jsonTexts = [new Map<string, string>(), new Map<string, string>(), new Map<string, string>(), new Map<string, string>()];
+
+function jsonText(s: string, lead: '' | ',', close: '' | ':'): string {
+  if (s.length > JSON_TEXT_CACHEABLE) return lead + JSON.stringify(s) + close;
+  const cache = jsonTexts[(lead === '' ? 0 : 1) + (close === '' ? 0 : 2)];
+  let text = cache.get(s);
+  if (text === undefined) {
+    if (cache.size >= JSON_TEXT_CACHE_MAX) cache.clear();
+    text = lead + JSON.stringify(s) + close;
+    cache.set(s, text);
+  }
+  return text;
+}
+
+function collision(earlierRawKey: string, rawKey: string, key: string, path: PathSegment[]): AttributeProblem {
+  return new AttributeProblem(
+    `has the keys ${quoteExcerpt(earlierRawKey)} and ${quoteExcerpt(rawKey)} at ${renderPath(path)}, ` +
+      `which both become ${quoteExcerpt(key)} after normalisation`,
+  );
+}
+
+/**
+ * The reference walk's register of one object's normalised keys (dropped members' keys included, as they still
+ * collide), each with the raw key it came from. Parallel arrays for a few keys, a Map for many (a hostile object of
+ * 100,000 keys stays linear). The hot path's objectJson keeps the same register in shared scratch arrays.
  */
 class KeyRegister {
   private readonly keys: string[] = [];
@@ -459,12 +603,7 @@ class KeyRegister {
       throw new AttributeProblem(`has the key ${quoteExcerpt(rawKey)} at ${renderPath(path)}, which is blank`);
     }
     const earlier = this.rawKeyOf(key);
-    if (earlier !== undefined) {
-      throw new AttributeProblem(
-        `has the keys ${quoteExcerpt(earlier)} and ${quoteExcerpt(rawKey)} at ${renderPath(path)}, ` +
-          `which both become ${quoteExcerpt(key)} after normalisation`,
-      );
-    }
+    if (earlier !== undefined) throw collision(earlier, rawKey, key, path);
     if (hasUnpairedSurrogate(key)) {
       throw new AttributeProblem(`has a key containing an unpaired UTF-16 surrogate at ${renderPath(path)}`);
     }

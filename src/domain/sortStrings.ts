@@ -22,25 +22,28 @@ export function sortStrings<T extends string>(a: T[]): T[] {
 }
 
 /**
- * Sorts `keys` (distinct) in code-unit order and moves `values` with them, in place: the members of an object by key.
- * Insertion sort for small objects, for the reason above; larger ones sort an index.
+ * Sorts `keys[lo..hi)` (distinct) in code-unit order and moves `values[lo..hi)` with them, in place: the members of an
+ * object by key. Insertion sort for small objects, for the reason above; larger ones sort an index. The range lets
+ * the attribute writer sort an object's members where they sit in its shared scratch arrays.
  */
-export function sortByKey(keys: string[], values: string[]): void {
-  if (keys.length > SMALL) {
-    const order = keys.map((_, i) => i).sort((x, y) => (keys[x] < keys[y] ? -1 : keys[x] > keys[y] ? 1 : 0));
+export function sortByKey(keys: string[], values: string[], lo = 0, hi = keys.length): void {
+  if (hi - lo > SMALL) {
+    const order: number[] = [];
+    for (let i = lo; i < hi; i++) order.push(i);
+    order.sort((x, y) => (keys[x] < keys[y] ? -1 : keys[x] > keys[y] ? 1 : 0));
     const k = order.map((i) => keys[i]);
     const v = order.map((i) => values[i]);
     for (let i = 0; i < k.length; i++) {
-      keys[i] = k[i];
-      values[i] = v[i];
+      keys[lo + i] = k[i];
+      values[lo + i] = v[i];
     }
     return;
   }
-  for (let i = 1; i < keys.length; i++) {
+  for (let i = lo + 1; i < hi; i++) {
     const key = keys[i];
     const value = values[i];
     let j = i - 1;
-    while (j >= 0 && keys[j] > key) {
+    while (j >= lo && keys[j] > key) {
       keys[j + 1] = keys[j];
       values[j + 1] = values[j];
       j--;

@@ -105,4 +105,17 @@ describe('sortStrings and sortByKey sort as the default .sort() does', () => {
       expect(values).toEqual(expected.map((k) => `v:${k}`));
     }
   });
+
+  test('a range of the arrays, leaving what is outside it alone', () => {
+    for (let n = 0; n <= 60; n++) {
+      const keys = [...new Set(Array.from({ length: n * 2 }, word))].slice(0, n);
+      const lo = Math.floor(next() * (n + 1));
+      const hi = lo + Math.floor(next() * (n - lo + 1));
+      const values = keys.map((k) => `v:${k}`);
+      const expectedKeys = [...keys.slice(0, lo), ...keys.slice(lo, hi).sort(), ...keys.slice(hi)];
+      sortByKey(keys, values, lo, hi);
+      expect(keys).toEqual(expectedKeys);
+      expect(values).toEqual(expectedKeys.map((k) => `v:${k}`));
+    }
+  });
 });
