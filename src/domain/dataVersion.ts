@@ -1,5 +1,6 @@
 /** data_version (spec section 4): the fingerprint that decides whether a staging row changes a product. */
 import { createHash, hash } from 'node:crypto';
+import { jsonText } from './jsonText';
 import { stableStringify } from './stableJson';
 import { JsonValue, NormalizedProduct, PRODUCT_FIELDS, StableProduct } from './types';
 
@@ -16,6 +17,9 @@ export function computeDataVersion(p: NormalizedProduct): string {
 /** JSON text of a string-or-null field, as stableStringify writes it. */
 const jsonOrNull = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 
+/** The same for fields whose values recur on many rows (brand codes, categories), from the cache of short texts. */
+const recurringJsonOrNull = (v: string | null): string => (v === null ? 'null' : jsonText(v, '', ''));
+
 /**
  * The record as stable JSON, from fields whose attributes and tags are already stable JSON text: the record's keys are
  * written in their sorted order by hand, so each row's JSON documents are serialised once and the hot path builds no
@@ -25,9 +29,9 @@ const jsonOrNull = (v: string | null): string => (v === null ? 'null' : JSON.str
  */
 export function recordJsonFromStableParts(p: StableProduct): string {
   return (
-    `{"attributes":${p.attributesJson},"brand_code":${JSON.stringify(p.brand_code)},"category":${jsonOrNull(p.category)}` +
+    `{"attributes":${p.attributesJson},"brand_code":${jsonText(p.brand_code, '', '')},"category":${recurringJsonOrNull(p.category)}` +
     `,"name":${JSON.stringify(p.name)},"price":${jsonOrNull(p.price)},"sku":${JSON.stringify(p.sku)}` +
-    `,"status":${JSON.stringify(p.status)},"tags":${p.tagsJson}}`
+    `,"status":${jsonText(p.status, '', '')},"tags":${p.tagsJson}}`
   );
 }
 

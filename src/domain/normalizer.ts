@@ -34,6 +34,7 @@
  * 12. Messages name the field and quote at most ~80 code points of the raw value (JSON-quoted, so control characters
  *     stay visible and the message stays on one line).
  */
+import { jsonText } from './jsonText';
 import { normalizePrice } from './price';
 import { sortByKey, sortStrings } from './sortStrings';
 import { codePointLength, isBlankText, normalizeText, quoteExcerpt, truncateCodePoints } from './text';
@@ -284,7 +285,7 @@ export function normalizeTagsJson(raw: string | null): FieldResult<string> {
   const tags = normalizeTags(raw);
   if (!tags.ok) return tags;
   let out = '[';
-  for (let i = 0; i < tags.value.length; i++) out += (i > 0 ? ',' : '') + JSON.stringify(tags.value[i]);
+  for (let i = 0; i < tags.value.length; i++) out += jsonText(tags.value[i], i > 0 ? ',' : '', '');
   return { ok: true, value: out + ']' };
 }
 
@@ -551,28 +552,6 @@ function objectJson(obj: Record<string, unknown>, path: PathSegment[]): string {
   normTop = normBase;
   memberTop = memberBase;
   return out + '}';
-}
-
-/**
- * `lead + JSON.stringify(s)`, and for a member's key (`close` ':') the same with the colon: remembered for short
- * strings. A catalogue's attributes repeat a few keys and values on every row, and writing their JSON anew took one to
- * three small strings per member, most of what the walk still allocated (docs/benchmarks.md, 2026-12-05 night). The
- * cache is bounded (cleared when full) and holds only short strings, so hostile documents cannot grow it.
- */
-const JSON_TEXT_CACHE_MAX = 4096;
-const JSON_TEXT_CACHEABLE = 48;
-const jsonTexts = [new Map<string, string>(), new Map<string, string>(), new Map<string, string>(), new Map<string, string>()];
-
-function jsonText(s: string, lead: '' | ',', close: '' | ':'): string {
-  if (s.length > JSON_TEXT_CACHEABLE) return lead + JSON.stringify(s) + close;
-  const cache = jsonTexts[(lead === '' ? 0 : 1) + (close === '' ? 0 : 2)];
-  let text = cache.get(s);
-  if (text === undefined) {
-    if (cache.size >= JSON_TEXT_CACHE_MAX) cache.clear();
-    text = lead + JSON.stringify(s) + close;
-    cache.set(s, text);
-  }
-  return text;
 }
 
 function collision(earlierRawKey: string, rawKey: string, key: string, path: PathSegment[]): AttributeProblem {
