@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { ChangeEntry } from '../../domain/applyPlan';
 import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
-import { MAX_STATEMENT_BYTES, multiRowStatements } from '../sql/multiRowInsert';
+import { MAX_STATEMENT_BYTES } from '../sql/multiRowInsert';
+import { ByteSink, MultiRowWriter } from '../sql/rowWriter';
 import { CHANGE_LOG_TABLE } from '../tables';
 
 /** The Temporal execution that writes the rows (not the pipeline run: that is RunOwner's pipelineRunId). */
@@ -18,8 +19,9 @@ const HEAD =
 /** A batch's change-log rows rendered as SQL except for the product ids, which the products upsert yields. */
 export interface RenderedChanges {
   keys: string[];
-  /** Everything after `(product_id`, up to and including the closing parenthesis. */
-  tails: string[];
+  /** Every row's SQL after `(product_id`, without the closing parenthesis, as UTF-8: row i is bytes[ends[i-1]..ends[i]). */
+  bytes: Buffer;
+  ends: Uint32Array;
 }
 
 /**
@@ -34,7 +36,7 @@ export function runTail(run: RunIdentity): string {
 const fieldsLiteral = (fields: readonly string[]): string => stringLiteral(JSON.stringify(fields));
 
 /** Everything of the entry's tuple after `(product_id`; `changedFields` is fieldsLiteral(c.changed_fields). */
-function renderTail(c: ChangeEntry, runLiterals: string, changedFields: string = fieldsLiteral(c.changed_fields)): string {
+export function renderTail(c: ChangeEntry, runLiterals: string, changedFields: string = fieldsLiteral(c.changed_fields)): string {
   return (
     ',' + stringLiteral(c.brand_code) +
     ',' + stringLiteral(c.sku) +
@@ -50,6 +52,21 @@ function renderTail(c: ChangeEntry, runLiterals: string, changedFields: string =
   );
 }
 
+/** renderTail without its closing parenthesis, written as bytes; `runValues` is runTail() without its parenthesis. */
+function writeTail(out: ByteSink, c: ChangeEntry, runValues: string, changedFields: string): void {
+  out.comma().str(c.brand_code);
+  out.comma().str(c.sku);
+  out.ascii(c.change_type === 'INSERT' ? ",'INSERT'" : ",'UPDATE'");
+  out.comma().sql(changedFields);
+  out.comma().strOrNull(c.before);
+  out.comma().str(c.after);
+  out.comma().strOrNull(c.old_data_version);
+  out.comma().str(c.new_data_version);
+  out.comma().ascii(idLiteral(c.staging_id));
+  out.comma().str(c.src_updated_at);
+  out.sql(runValues);
+}
+
 /** A BIGINT UNSIGNED has at most 20 digits: the most bytes a product id adds to a rendered entry. */
 const MAX_ID_DIGITS = 20;
 
@@ -59,11 +76,16 @@ export function changeStatementBytes(c: ChangeEntry, run: RunIdentity): number {
 }
 
 export const changeLogStore = {
-  /** The CPU-heavy part (escaping kilobytes of JSON), done while the server runs the products upsert. */
+  /**
+   * The CPU-heavy part (escaping kilobytes of JSON), done while the server runs the products upsert: written as bytes
+   * (rowWriter.ts says why), the same text as renderTail's.
+   */
   render(changes: readonly ChangeEntry[], run: RunIdentity): RenderedChanges {
     const runLiterals = runTail(run);
+    const runValues = runLiterals.slice(0, -1); // the run's literals without renderTail's closing parenthesis
     const keys: string[] = new Array(changes.length);
-    const tails: string[] = new Array(changes.length);
+    const ends = new Uint32Array(changes.length);
+    const out = new ByteSink(64 * 1024);
     // Every INSERT shares one changed-fields array (applyPlan.ts), so its literal is rendered once, not per entry.
     let lastFields: readonly string[] | undefined;
     let lastLiteral = '';
@@ -74,18 +96,22 @@ export const changeLogStore = {
         lastLiteral = fieldsLiteral(lastFields);
       }
       keys[i] = c.key;
-      tails[i] = renderTail(c, runLiterals, lastLiteral);
+      writeTail(out, c, runValues, lastLiteral);
+      ends[i] = out.length;
     }
-    return { keys, tails };
+    return { keys, bytes: out.view(), ends };
   },
 
   /** Multi-row insert; `productIds` maps each entry's key to its product id (known after the products upsert). */
   async insert(trx: Knex.Transaction, rendered: RenderedChanges, productIds: ReadonlyMap<string, string>, limit = MAX_STATEMENT_BYTES): Promise<void> {
-    const tuples = rendered.tails.map((tail, i) => {
+    const out = new MultiRowWriter(HEAD, '', limit, 'A change-log row');
+    for (let i = 0; i < rendered.keys.length; i++) {
       const productId = productIds.get(rendered.keys[i]);
       if (!productId) throw new Error(`no product id for change ${i} of the batch after the upsert`);
-      return '(' + idLiteral(productId) + tail;
-    });
-    await Promise.all(multiRowStatements(HEAD, tuples, '', limit, 'A change-log row').map((sql) => send(trx, sql)));
+      out.beginRow();
+      out.ascii(idLiteral(productId)).bytes(rendered.bytes, i === 0 ? 0 : rendered.ends[i - 1], rendered.ends[i]);
+      out.endRow();
+    }
+    await Promise.all(out.finish().map((sql) => send(trx, sql)));
   },
 };

@@ -4,7 +4,8 @@ import { nullableCursorFromColumns } from '../../domain/cursor';
 import { productKey, StoredProduct } from '../../domain/storedProduct';
 import { PRODUCT_FIELDS } from '../../domain/types';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
-import { MAX_STATEMENT_BYTES, multiRowStatements, utf8Bytes } from '../sql/multiRowInsert';
+import { MAX_STATEMENT_BYTES, utf8Bytes } from '../sql/multiRowInsert';
+import { MultiRowWriter } from '../sql/rowWriter';
 import { select, send } from '../sql/execute';
 import { PRODUCTS_TABLE } from '../tables';
 
@@ -114,7 +115,7 @@ export const productStore = {
    * connection), so the caller can build its next statements while the server runs these.
    */
   async upsert(trx: Knex.Transaction, writes: Iterable<ProductWrite>, ids: IdAllocation, limit = MAX_STATEMENT_BYTES): Promise<Map<string, string>> {
-    const { known, inserted, updateStatements, insertStatements } = upsertStatements(writes, limit);
+    const { known, inserted, updateStatements, insertStatements } = upsertStatements(Array.isArray(writes) ? writes : [...writes], limit);
     // Every statement's promise is joined at once: one left waiting unobserved while an earlier one fails would be
     // an unhandled rejection, which ends the worker process.
     const [, results] = await Promise.all([Promise.all(updateStatements.map((sql) => send(trx, sql))), Promise.all(insertStatements.map((sql) => send(trx, sql)))]);
@@ -136,29 +137,44 @@ export const productStore = {
 
 /**
  * The upsert's statements, and what it keeps while they run: the ids already known and the keys it inserts, not the
- * products (their JSON is in the statement text by then, and the batch's objects can go; applyBatch.ts sendWrites).
+ * products (their JSON is in the statement bytes by then, and the batch's objects can go; applyBatch.ts sendWrites).
+ * Updates are written first, then inserts: one statement writer at a time (rowWriter.ts).
  */
-function upsertStatements(writes: Iterable<ProductWrite>, limit: number) {
+export function upsertStatements(writes: readonly ProductWrite[], limit: number) {
   const known = new Map<string, string>();
-  const updates: string[] = [];
   const inserted: ProductKey[] = [];
-  const inserts: string[] = [];
+  const updates = new MultiRowWriter(UPDATE_HEAD, UPDATE_TAIL, limit, `A ${PRODUCTS_TABLE} row`);
   for (const w of writes) {
-    const p = w.product;
-    if (w.id) {
-      known.set(productKey(p.brand_code, p.sku), w.id);
-      updates.push(productTuple(w));
-    } else {
-      inserted.push({ brand_code: p.brand_code, sku: p.sku });
-      inserts.push(productTuple(w));
-    }
+    if (!w.id) continue;
+    known.set(productKey(w.product.brand_code, w.product.sku), w.id);
+    writeProductRow(updates, w);
   }
-  return {
-    known,
-    inserted,
-    updateStatements: multiRowStatements(UPDATE_HEAD, updates, UPDATE_TAIL, limit, `A ${PRODUCTS_TABLE} row`),
-    insertStatements: multiRowStatements(INSERT_HEAD, inserts, '', limit, `A ${PRODUCTS_TABLE} row`),
-  };
+  const updateStatements = updates.finish();
+  const inserts = new MultiRowWriter(INSERT_HEAD, '', limit, `A ${PRODUCTS_TABLE} row`);
+  for (const w of writes) {
+    if (w.id) continue;
+    inserted.push({ brand_code: w.product.brand_code, sku: w.product.sku });
+    writeProductRow(inserts, w);
+  }
+  return { known, inserted, updateStatements, insertStatements: inserts.finish() };
+}
+
+/** productTuple, written into the statement's bytes (test/unit/rowWriter.test.ts holds the two equal). */
+function writeProductRow(out: MultiRowWriter, w: ProductWrite): void {
+  const p = w.product;
+  out.beginRow();
+  if (w.id) out.ascii(idLiteral(w.id)).comma();
+  out.str(p.brand_code).comma().str(p.sku);
+  out.comma().str(p.name);
+  out.comma().strOrNull(p.category);
+  out.comma().strOrNull(p.price);
+  out.comma().str(p.status);
+  out.comma().strOrNull(p.attributes);
+  out.comma().strOrNull(p.tags);
+  out.comma().strOrNull(p.data_version);
+  if (p.source) out.comma().ascii(idLiteral(p.source.id)).comma().str(p.source.at);
+  else out.ascii(',NULL,NULL');
+  out.endRow();
 }
 
 async function readIds(trx: Knex.Transaction, keys: readonly ProductKey[], limit: number): Promise<Map<string, string>> {
