@@ -41,7 +41,6 @@ import { codePointLength, isBlankText, normalizeText, quoteExcerpt, truncateCode
 import type {
   JsonObject,
   JsonValue,
-  NormalizedProduct,
   NormalizeRejection,
   NormalizeResult,
   ProductField,
@@ -90,9 +89,9 @@ function hasUnpairedSurrogate(t: string): boolean {
 const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 export function normalizeProduct(row: RawProductFields): NormalizeResult {
-  const r = normalizeRecord(row, normalizeAttributes, normalizeTags);
-  if (!r.ok) return r;
-  return { ok: true, product: { ...r.scalars, attributes: r.attributes, tags: r.tags } };
+  return normalizeRecord(row, normalizeAttributes, normalizeTags, (brand_code, sku, name, category, price, status, attributes, tags) => ({
+    brand_code, sku, name, category, price, status, attributes, tags,
+  }));
 }
 
 /**
@@ -101,18 +100,22 @@ export function normalizeProduct(row: RawProductFields): NormalizeResult {
  * oracle uses it), and test/unit/stableNormalizer.test.ts holds the two to the same result.
  */
 export function normalizeProductStable(row: RawProductFields): StableNormalizeResult {
-  const r = normalizeRecord(row, normalizeAttributesJson, normalizeTagsJson);
-  if (!r.ok) return r;
-  return { ok: true, product: { ...r.scalars, attributesJson: r.attributes, tagsJson: r.tags } };
+  return normalizeRecord(row, normalizeAttributesJson, normalizeTagsJson, (brand_code, sku, name, category, price, status, attributesJson, tagsJson) => ({
+    brand_code, sku, name, category, price, status, attributesJson, tagsJson,
+  }));
 }
 
-type ScalarFields = Omit<NormalizedProduct, 'attributes' | 'tags'>;
-
-function normalizeRecord<A, T>(
+/**
+ * The row's fields by their rules, and the product `build` makes of them. A builder rather than an object of the
+ * scalar fields spread into the product: per row, and the spread and its intermediate objects were a sixth of what
+ * normalising a row allocated (docs/benchmarks.md, 2026-12-05 night).
+ */
+function normalizeRecord<A, T, P>(
   row: RawProductFields,
   normalizeAttributesBy: (raw: string | null) => FieldResult<A>,
   normalizeTagsBy: (raw: string | null) => FieldResult<T>,
-): { ok: true; scalars: ScalarFields; attributes: A; tags: T } | NormalizeRejection {
+  build: (brand_code: string, sku: string, name: string, category: string | null, price: string | null, status: ProductStatus, attributes: A, tags: T) => P,
+): { ok: true; product: P } | NormalizeRejection {
   // Evaluated in table order with early return: the first failing field decides, and a row already rejected
   // for its brand_code never pays for parsing a large attributes document.
   const brand_code = normalizeBrandCode(row.brand_code);
@@ -131,12 +134,7 @@ function normalizeRecord<A, T>(
   if (!attributes.ok) return rejection('attributes', attributes);
   const tags = normalizeTagsBy(row.tags);
   if (!tags.ok) return rejection('tags', tags);
-  return {
-    ok: true,
-    scalars: { brand_code: brand_code.value, sku: sku.value, name: name.value, category: category.value, price: price.value, status: status.value },
-    attributes: attributes.value,
-    tags: tags.value,
-  };
+  return { ok: true, product: build(brand_code.value, sku.value, name.value, category.value, price.value, status.value, attributes.value, tags.value) };
 }
 
 export function normalizeBrandCode(raw: string | null): FieldResult<string> {
@@ -154,6 +152,7 @@ export function normalizeName(raw: string | null): FieldResult<string> {
 export function normalizeCategory(raw: string | null): FieldResult<string | null> {
   const t = normalizeText(raw);
   if (t === null) return { ok: true, value: null };
+  if (isJoinedPath(t)) return maxLength('category', raw, t, MAX_LENGTH.category);
   const joined = t
     .split('/')
     .map((part) => part.trim())
@@ -161,6 +160,23 @@ export function normalizeCategory(raw: string | null): FieldResult<string | null
     .join('/');
   if (joined === '') return { ok: true, value: null };
   return maxLength('category', raw, joined, MAX_LENGTH.category);
+}
+
+/**
+ * Whether splitting `t` on '/', trimming the parts and dropping empty ones, then joining them with '/', gives `t`
+ * back: no '/' at either end, none doubled, no space beside one. `t` is text() output, whose only white space is
+ * single U+0020 spaces inside it, so those are all the cases. Per row, and most categories are already so: the split,
+ * map, filter and join allocate four arrays and a string for nothing.
+ */
+function isJoinedPath(t: string): boolean {
+  let previous = 0x2f; // as if a '/' came before, so a leading '/' or space fails
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0x2f && (previous === 0x2f || previous === 0x20)) return false;
+    if (c === 0x20 && previous === 0x2f) return false;
+    previous = c;
+  }
+  return previous !== 0x2f && previous !== 0x20;
 }
 
 export function normalizeStatus(raw: string | null): FieldResult<ProductStatus> {

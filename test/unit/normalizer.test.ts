@@ -1,6 +1,7 @@
 import {
   MAX_ATTRIBUTES_DEPTH,
   normalizeAttributes,
+  normalizeCategory,
   normalizeProduct,
   normalizeStatus,
   normalizeTags,
@@ -719,5 +720,27 @@ describe('scanJsonStructure', () => {
     ['"no containers"', 1, { kind: 'ok' }],
   ])('%j with max %i', (json, max, expected) => {
     expect(scanJsonStructure(json, max)).toEqual(expected);
+  });
+});
+
+describe('normalizeCategory: the already-joined fast path gives what splitting and joining gives', () => {
+  /** The rule as written in the spec: text(), split on '/', trim, drop empty parts, join with '/'. */
+  function byTheRule(raw: string): string | null {
+    const t = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+    if (t === '') return null;
+    const joined = t.split('/').map((p) => p.trim()).filter((p) => p !== '').join('/');
+    return joined === '' ? null : joined;
+  }
+
+  test('every string of up to 5 characters over a small alphabet', () => {
+    const ALPHABET = ['a', '/', ' ', '鞋', '\u3000', '／', '\t'];
+    let strings = [''];
+    for (let len = 1; len <= 5; len++) {
+      strings = strings.flatMap((s) => (s.length === len - 1 ? [s, ...ALPHABET.map((c) => s + c)] : [s]));
+    }
+    for (const raw of strings) {
+      const r = normalizeCategory(raw);
+      expect([raw, r.ok && r.value]).toEqual([raw, byTheRule(raw)]);
+    }
   });
 });
