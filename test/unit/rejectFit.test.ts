@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RejectEntry } from '../../src/domain/applyPlan';
 import type { StagingRow } from '../../src/domain/types';
-import { rejectTuple, TRUNCATED_KEY } from '../../src/db/stores/rejectStore';
+import { REJECT_HEAD, REJECT_TAIL, rejectStatements, rejectTuple, TRUNCATED_KEY } from '../../src/db/stores/rejectStore';
 import { StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
 
 // The statement around the tuples: its head, and the tail that skips a reject already recorded.
@@ -68,5 +68,29 @@ describe('rejectTuple', () => {
     expect(HEAD_BYTES + Buffer.byteLength(t)).toBeLessThanOrEqual(1000);
     expect(Object.keys(rawRowOf(t)[TRUNCATED_KEY] as object).sort()).toEqual(expect.arrayContaining(['attributes', 'tags']));
     expect(() => rejectTuple(r, run, 300)).toThrow(StatementTooLargeError);
+  });
+});
+
+describe('rejectStatements writes what rejectTuple renders', () => {
+  // The bytes of the string path: the tuples joined into one statement.
+  const byStrings = (rejects: RejectEntry[], limit: number) =>
+    Buffer.from(REJECT_HEAD + rejects.map((r) => rejectTuple(r, run, limit)).join(',') + REJECT_TAIL, 'utf8');
+
+  it('rows that fit, written straight into bytes, with every kind of character', () => {
+    const rejects = Array.from({ length: 40 }, (_, i) => entry(mixed(50 + i * 13, i + 1), { name: mixed(i, 99 + i), category: i % 2 ? mixed(5, i) : null }));
+    rejects.push({ ...entry('{}'), brand_code: null, sku: null, message: "it's \\ bad \0" });
+    const statements = rejectStatements(rejects, run, 1_000_000);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].equals(byStrings(rejects, 1_000_000))).toBe(true);
+  });
+
+  it('a row that may not fit is cut by rejectTuple, beside rows written directly', () => {
+    const limit = 4_000;
+    const rejects = [entry('{"a":1}'), entry(mixed(3_000, 5)), entry('[]')];
+    const statements = rejectStatements(rejects, run, limit);
+    // The cut row fills its statement to the limit, so each row is a statement of its own.
+    expect(statements.map(String)).toEqual(rejects.map((r) => REJECT_HEAD + rejectTuple(r, run, limit) + REJECT_TAIL));
+    for (const s of statements) expect(s.length).toBeLessThanOrEqual(limit);
+    expect(rawRowOf(rejectTuple(rejects[1], run, limit))[TRUNCATED_KEY]).toBeDefined();
   });
 });

@@ -10,7 +10,8 @@ import { normalizeProductStable } from '../../src/domain/normalizer';
 import { toStoredProduct } from '../../src/domain/storedProduct';
 import { generateStagingRowsArray } from '../../src/demo/stagingGenerator';
 import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
-import { MultiRowWriter } from '../../src/db/sql/rowWriter';
+import { stringLiteral } from '../../src/db/sql/literal';
+import { ByteSink, MultiRowWriter } from '../../src/db/sql/rowWriter';
 import { changeLogStore, renderTail, runTail } from '../../src/db/stores/changeLogStore';
 import { INSERT_HEAD, productTuple, UPDATE_HEAD, UPDATE_TAIL, upsertStatements } from '../../src/db/stores/productStore';
 
@@ -31,6 +32,17 @@ function writeAll(head: string, rows: readonly string[], tail: string, limit: nu
   }
   return w.finish();
 }
+
+describe('ByteSink.str writes what stringLiteral writes', () => {
+  test.each([
+    [''], ['plain'], ["'"], ['\\'], ['\0'], ["a'b\\c\0d"], ["'".repeat(1000)], ['\\'.repeat(70_000)],
+    ['黑色\'s 😀 \\ \0'], ['\ud800 lone'], ['{"a":"say \\"hi\\""}'],
+  ])('%j', (s) => {
+    const sink = new ByteSink(4);
+    sink.str(s).comma().str(s);
+    expect(sink.view().equals(Buffer.from(stringLiteral(s) + ',' + stringLiteral(s), 'utf8'))).toBe(true);
+  });
+});
 
 describe('MultiRowWriter splits statements by the rules of multiRowStatements', () => {
   test.each([

@@ -4,17 +4,18 @@ import type { RejectEntry } from '../../domain/applyPlan';
 import type { StagingRow } from '../../domain/types';
 import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
-import { fitsAlone, MAX_STATEMENT_BYTES, multiRowStatements, StatementTooLargeError } from '../sql/multiRowInsert';
+import { fitsAlone, MAX_STATEMENT_BYTES, StatementTooLargeError } from '../sql/multiRowInsert';
+import { MultiRowWriter } from '../sql/rowWriter';
 import { RunIdentity, runTail } from './changeLogStore';
 import { REJECT_TABLE } from '../tables';
 
-const HEAD = `INSERT INTO ${REJECT_TABLE} (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES `;
+export const REJECT_HEAD = `INSERT INTO ${REJECT_TABLE} (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES `;
 /**
  * A reject already recorded for the same staging row version and reason (unique key uq_reject_row_version_reason) is
  * kept as it is, so re-reads (a lookback, --no-resume) add nothing (spec section 5, amended 2026-12-02). A no-op
  * update rather than INSERT IGNORE, which would also swallow every other error (a value too long, a bad datetime).
  */
-const TAIL = ' ON DUPLICATE KEY UPDATE id = id';
+export const REJECT_TAIL = ' ON DUPLICATE KEY UPDATE id = id';
 
 /** The key under which a cut raw row says what was cut: each cut field's full size and SHA-256 (docs/operations.md). */
 export const TRUNCATED_KEY = '_truncated';
@@ -35,7 +36,7 @@ function tuple(r: RejectEntry, message: string, rawRowJson: string, runLiterals:
   );
 }
 
-const fits = (t: string, limit: number) => fitsAlone(HEAD, t, TAIL, limit);
+const fits = (t: string, limit: number) => fitsAlone(REJECT_HEAD, t, REJECT_TAIL, limit);
 
 /** Cuts a string to at most n UTF-16 units without splitting a surrogate pair. */
 function cut(s: string, n: number): string {
@@ -137,7 +138,7 @@ export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): st
         // One pass over the field instead of rendering it at every step of a bisection (each render of megabytes of
         // backslashes costs most of a second); the render is still checked, and bisection remains the fallback.
         const value = (r.raw_row as unknown as Record<string, string>)[fields[0]];
-        const n = longestPrefixWithin(value, limit - HEAD.length - TAIL.length - Buffer.byteLength(attempt(0)));
+        const n = longestPrefixWithin(value, limit - REJECT_HEAD.length - REJECT_TAIL.length - Buffer.byteLength(attempt(0)));
         const candidate = attempt(n);
         if (fits(candidate, limit)) return candidate;
       }
@@ -152,16 +153,52 @@ export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): st
     }
   }
   const smallest = tuple(r, r.message.slice(0, SHORT_MESSAGE), truncatedRawRow(r.raw_row, longestFirst, 0, describe), runLiterals);
-  throw new StatementTooLargeError(HEAD.length + TAIL.length + Buffer.byteLength(smallest), limit, `The reject of staging row ${r.staging_id}, even with its raw row cut,`);
+  throw new StatementTooLargeError(REJECT_HEAD.length + REJECT_TAIL.length + Buffer.byteLength(smallest), limit, `The reject of staging row ${r.staging_id}, even with its raw row cut,`);
+}
+
+/**
+ * The batch's reject rows as statements. A row is written straight into the statement's bytes (rowWriter.ts) when a
+ * bound on its size, 3 bytes per UTF-16 unit (an escaped ASCII character takes 2), shows it fits this connection; a
+ * row that may not fit goes through rejectTuple, which cuts its raw row until it does.
+ */
+export function rejectStatements(rejects: readonly RejectEntry[], run: RunIdentity, limit: number): Buffer[] {
+  const out = new MultiRowWriter(REJECT_HEAD, REJECT_TAIL, limit, 'A reject row');
+  const runLiterals = runTail(run);
+  for (const r of rejects) {
+    const rawRowJson = JSON.stringify(r.raw_row);
+    out.beginRow();
+    if (rowBound(r, rawRowJson, runLiterals) <= limit) {
+      out.ascii(idLiteral(r.staging_id));
+      out.comma().strOrNull(r.brand_code);
+      out.comma().strOrNull(r.sku);
+      out.comma().str(r.reason_code);
+      out.comma().str(r.field);
+      out.comma().str(r.message);
+      out.comma().str(rawRowJson);
+      out.comma().str(r.src_updated_at);
+      out.sql(runLiterals.slice(0, -1));
+    } else {
+      out.sql(rejectTuple(r, run, limit).slice(1, -1));
+    }
+    out.endRow();
+  }
+  return out.finish();
+}
+
+/** More bytes than the one-row statement of `tuple(r, r.message, rawRowJson, runLiterals)` can take. */
+function rowBound(r: RejectEntry, rawRowJson: string, runLiterals: string): number {
+  const chars =
+    r.staging_id.length + (r.brand_code?.length ?? 0) + (r.sku?.length ?? 0) + r.reason_code.length + r.field.length +
+    r.message.length + rawRowJson.length + r.src_updated_at.length + runLiterals.length;
+  return REJECT_HEAD.length + REJECT_TAIL.length + 64 + chars * 3;
 }
 
 export const rejectStore = {
   /**
    * Renders and sends the batch's reject rows; the promise settles when the server has run them. Rows already
-   * recorded for the same staging row version and reason are skipped by the server (TAIL).
+   * recorded for the same staging row version and reason are skipped by the server (REJECT_TAIL).
    */
   insert(trx: Knex.Transaction, rejects: readonly RejectEntry[], run: RunIdentity, limit = MAX_STATEMENT_BYTES): Promise<void> {
-    const tuples = rejects.map((r) => rejectTuple(r, run, limit));
-    return Promise.all(multiRowStatements(HEAD, tuples, TAIL, limit, 'A reject row').map((sql) => send(trx, sql))).then(() => undefined);
+    return Promise.all(rejectStatements(rejects, run, limit).map((sql) => send(trx, sql))).then(() => undefined);
   },
 };
