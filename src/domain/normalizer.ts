@@ -329,6 +329,13 @@ class DistinctStrings {
 /** Up to this many strings, a linear scan finds a repeat faster than a hash lookup (and allocates nothing). */
 const LINEAR_SCAN_MAX = 16;
 
+/** Where the JSON string that opens at `i` closes: the index of its closing quote (escapes skipped), or the end. */
+function closingQuote(json: string, i: number): number {
+  let j = i + 1;
+  while (j < json.length && json.charCodeAt(j) !== 0x22 /* " */) j += json.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+  return j;
+}
+
 /** The kind of each open container of countJsonKeys (1 object, 0 array), by level: reused, as the depth is capped. */
 const OPEN_KINDS = new Uint8Array(MAX_ATTRIBUTES_DEPTH + 1);
 
@@ -344,8 +351,7 @@ export function countJsonKeys(json: string, maxDepth: number): number {
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      let j = i + 1;
-      while (j < json.length && json.charCodeAt(j) !== 0x22) j += json.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      const j = closingQuote(json, i);
       if (expectKey) {
         keys++;
         expectKey = false;
@@ -382,8 +388,7 @@ export function scanJsonStructure(json: string, maxDepth: number): JsonScan {
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      let j = i + 1;
-      while (j < json.length && json.charCodeAt(j) !== 0x22) j += json.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      const j = closingQuote(json, i);
       if (expectKey) {
         const token = json.slice(i, j + 1);
         const key = token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
