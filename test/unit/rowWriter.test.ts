@@ -1,7 +1,7 @@
 /**
  * The products and change-log statements are written straight into bytes (src/db/sql/rowWriter.ts). These tests hold
  * those bytes to the string forms the size checks still use (productTuple, renderTail), and the writer's statement
- * splitting to the rules of multiRowStatements: every row once and in order, at most MAX_STATEMENT_ROWS rows and
+ * splitting to its rules: every row once and in order, at most MAX_STATEMENT_ROWS rows and
  * the soft size per statement (a lone larger row excepted), never over the connection's limit, and no statement cut
  * before it had to be.
  */
@@ -44,7 +44,7 @@ describe('ByteSink.str writes what stringLiteral writes', () => {
   });
 });
 
-describe('MultiRowWriter splits statements by the rules of multiRowStatements', () => {
+describe('MultiRowWriter splits statements by the size and row rules', () => {
   test.each([
     [10, MAX_STATEMENT_BYTES],
     [MAX_STATEMENT_ROWS, MAX_STATEMENT_BYTES],

@@ -1,5 +1,17 @@
 import { idLiteral, nullableString, stringLiteral } from '../../src/db/sql/literal';
-import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, multiRowStatements as statementBytes, statementLimit, StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
+import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, statementLimit, StatementTooLargeError } from '../../src/db/sql/multiRowInsert';
+import { MultiRowWriter } from '../../src/db/sql/rowWriter';
+
+/** Rows given as `(...)` text, through the writer the stores use: each row's SQL written into the statement's bytes. */
+function statementBytes(head: string, tuples: readonly string[], tail = '', limit = MAX_STATEMENT_BYTES): Buffer[] {
+  const w = new MultiRowWriter(head, tail, limit);
+  for (const t of tuples) {
+    w.beginRow();
+    w.sql(t.slice(1, -1));
+    w.endRow();
+  }
+  return w.finish();
+}
 
 /** The statements as text: they come as UTF-8 bytes, which must decode to exactly the text they stand for. */
 const multiRowStatements = (...args: Parameters<typeof statementBytes>): string[] =>
@@ -46,7 +58,7 @@ describe('idLiteral', () => {
   });
 });
 
-describe('multiRowStatements', () => {
+describe('multi-row statements (MultiRowWriter)', () => {
   it('writes each tuple\'s UTF-8 bytes exactly, whatever the characters and however the tuples were built', () => {
     const pieces = ['plain', "O\\'Brien", '中文', '😀 surrogate pair', 'é ß ０', '\t\n', 'x'.repeat(1500), 'y'.repeat(1500)];
     // Built by concatenation, as the stores build them (V8 keeps such strings as ropes until they are flattened).

@@ -7,7 +7,7 @@ export interface WriteResult {
 }
 
 /**
- * A statement's text, or its UTF-8 bytes (the multi-row statements, src/db/sql/multiRowInsert.ts). mysql2 takes either:
+ * A statement's text, or its UTF-8 bytes (the multi-row statements, src/db/sql/rowWriter.ts). mysql2 takes either:
  * without values it passes `sql` unchanged to its COM_QUERY packet, which is `Buffer.from(sql, 'utf8')` of it, a copy
  * for bytes. Its typings say string; test/integration/transactionSend.test.ts holds the bytes path to the server.
  */

@@ -134,7 +134,7 @@ function takeSpare(): Buffer {
 
 /**
  * Rows of `head (...),(...) tail` statements, split so that each stays under a soft size (MAX_STATEMENT_BYTES) and
- * MAX_STATEMENT_ROWS rows, and never over the connection's limit: the rules of multiRowStatements, on exact byte sizes.
+ * MAX_STATEMENT_ROWS rows, and never over the connection's limit (multiRowInsert.ts), on exact byte sizes.
  * Used from beginRow() to finish() without an await in between (the buffer is shared with the next writer).
  */
 export class MultiRowWriter extends ByteSink {
