@@ -4,13 +4,19 @@
  * see where the worker's part goes (tools/profile/summarizeProfile.ts reads the profile).
  *
  *   npm run build && node dist/tools/profile/cpuPerBatch.js [--rows 60000] [--batch-size 1000] [--warm 10]
- *     [--batches 50] [--repeat 3] [--database NAME] [--keep] [--no-read-ahead]
+ *     [--batches 50] [--repeat 3] [--database NAME] [--keep] [--no-read-ahead] [--heap-profile FILE]
  *
  * Each repetition empties the target tables and syncs the same staging rows from the start, so every repetition does
  * the same work (the same inserts, updates and rejects). Only batches after the warm-up ones are measured.
  * Test tooling: it creates and drops a database of its own on DATABASE_URL's server (default the local MariaDB).
+ *
+ * `--heap-profile FILE` also samples what the measured batches of the first repetition allocate (V8's sampling heap
+ * profiler, objects already collected included, so short-lived garbage counts too) and writes the profile to FILE,
+ * for tools/profile/summarizeHeapProfile.ts. A batch pays for its allocation in young-generation collections
+ * (docs/benchmarks.md, 2026-12-05 night). The sampling slows the batches: take CPU figures from a run without it.
  */
 import { readFileSync } from 'node:fs';
+import { startHeapSampling } from './heapSampling';
 import type { Knex } from 'knex';
 import { createActivities } from '../../src/activities';
 import { silentLogger } from '../../src/activities/logger';
@@ -31,10 +37,11 @@ interface Options {
   database: string;
   keep: boolean;
   readAhead: boolean;
+  heapProfile: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rows: 60_000, batchSize: 1000, warm: 10, batches: 50, repeat: 3, database: `pe_cpuprof_${process.pid}`, keep: false, readAhead: true };
+  const o: Options = { rows: 60_000, batchSize: 1000, warm: 10, batches: 50, repeat: 3, database: `pe_cpuprof_${process.pid}`, keep: false, readAhead: true, heapProfile: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -55,6 +62,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--database') o.database = value();
     else if (flag === '--keep') o.keep = true;
     else if (flag === '--no-read-ahead') o.readAhead = false;
+    else if (flag === '--heap-profile') o.heapProfile = value();
     else throw new Error(`unknown option ${flag}`);
   }
   if ((o.warm + o.batches) * o.batchSize > o.rows) throw new Error(`--rows ${o.rows} is fewer than (warm + batches) x batch size`);
@@ -94,8 +102,10 @@ async function oneRepetition(knex: Knex, o: Options, rep: number, mariadb: numbe
   let cpu = process.cpuUsage();
   let db = mariadb ? processCpuMs(mariadb) : 0;
   let wall = performance.now();
+  let sampling: Awaited<ReturnType<typeof startHeapSampling>> | undefined;
   for (let b = 0; b < o.warm + o.batches; b++) {
     if (b === o.warm) {
+      if (o.heapProfile && rep === 1) sampling = await startHeapSampling();
       cpu = process.cpuUsage();
       db = mariadb ? processCpuMs(mariadb) : 0;
       wall = performance.now();
@@ -109,6 +119,10 @@ async function oneRepetition(knex: Knex, o: Options, rep: number, mariadb: numbe
     if (r.done && b < o.warm + o.batches - 1) throw new Error(`the run ended after ${b + 1} batches; seed more rows`);
   }
   const used = process.cpuUsage(cpu);
+  if (sampling && o.heapProfile) {
+    const bytes = await sampling.stopAndWrite(o.heapProfile);
+    process.stdout.write(`heap profile of repetition ${rep}: ${(bytes / 1024 / 1024 / (rows / 1000)).toFixed(1)} MB allocated per 1000 rows (sampled), written to ${o.heapProfile}\n`);
+  }
   const per1000 = (ms: number) => (ms * 1000) / rows;
   return {
     workerMs: per1000((used.user + used.system) / 1000),
