@@ -235,7 +235,7 @@ async function sendWrites(trx: Knex.Transaction, batch: ReadAheadBatch, run: Run
   heartbeatIfSlow(elapsedMs());
   // The statements go out in this order on the transaction's connection; the products upsert is sent first
   // and the change log's JSON is escaped while the server runs it.
-  const productIds = productStore.upsert(trx, plan.writes.values(), ids, limit);
+  const productIds = productStore.upsert(trx, [...plan.writes.values()], ids, limit);
   // Handled below; this keeps a failure during the next turn from counting as an unhandled rejection.
   productIds.catch(() => undefined);
   await ioTurn();

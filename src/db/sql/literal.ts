@@ -11,19 +11,14 @@ const NEEDS_ESCAPE = /[\\'\0]/;
 const BACKSLASH_OR_QUOTE = /[\\']/g;
 const NUL = /\0/g;
 
-export function stringLiteral(s: string): string {
-  return "'" + literalBody(s) + "'";
-}
-
 /**
- * What goes between a string literal's quotes: `s` itself, unless it holds a backslash, a quote or NUL. A replacement
- * string (`$&`, the match) rather than a callback: V8 then escapes in native code, which matters for a value that is
- * mostly backslashes (a callback per character took seconds for a few megabytes).
+ * A replacement string (`$&`, the match) rather than a callback: V8 then escapes in native code, which matters for a
+ * value that is mostly backslashes (a callback per character took seconds for a few megabytes).
  */
-export function literalBody(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
+export function stringLiteral(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return "'" + s + "'";
   const escaped = s.replace(BACKSLASH_OR_QUOTE, '\\$&');
-  return escaped.includes('\0') ? escaped.replace(NUL, '\\0') : escaped;
+  return "'" + (escaped.includes('\0') ? escaped.replace(NUL, '\\0') : escaped) + "'";
 }
 
 const UNSIGNED_INTEGER = /^[0-9]{1,20}$/;

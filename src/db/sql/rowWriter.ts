@@ -4,11 +4,11 @@
  * Hand-written because it is the hot path. A row's tuple built as a string was a tree of some forty small strings
  * (each literal and comma joined to the last), then copied flat when written to the statement's bytes: about 2 MB of
  * short-lived strings per 1000 rows, and a 1000-row batch pays for what it allocates in young-generation collections
- * (docs/benchmarks.md, 2026-12-05 night). Here each value is written where it ends up, and nothing is allocated per
- * row but the escaped copy of a value that holds a backslash, a quote or NUL.
+ * (docs/benchmarks.md, 2026-12-05 night). Here each value is written where it ends up, escapes included, and nothing
+ * is allocated per row.
  *
- * The literals are those of literal.ts (stringLiteral, the same escapes), and test/unit/rowWriter.test.ts holds the
- * bytes to the string forms, which the size checks (rowFit.ts) still render for the rare row near the limit.
+ * The literals are stringLiteral's (literal.ts, the same escapes), and test/unit/rowWriter.test.ts holds the bytes to
+ * the string forms, which the size checks (rowFit.ts) and an oversized reject (rejectTuple) still render.
  */
 import { MAX_STATEMENT_BYTES, MAX_STATEMENT_ROWS, StatementTooLargeError } from './multiRowInsert';
 
@@ -106,8 +106,8 @@ export class ByteSink {
   }
 
   /** The bytes written, as a view of the sink's buffer (valid until the next write). */
-  view(start = 0, end = this.at): Buffer {
-    return this.buf.subarray(start, end);
+  view(): Buffer {
+    return this.buf.subarray(0, this.at);
   }
 
   protected ensure(more: number): void {

@@ -25,11 +25,16 @@ export interface RenderedChanges {
 }
 
 /**
- * The run's two literals and the closing parenthesis, shared by every row of a batch: the change log's and the
- * rejects' tuples both end with (workflow_id, run_id).
+ * The run's two literals, comma-led, shared by every row of a batch: the change log's and the rejects' rows both end
+ * with (workflow_id, run_id). The statement writer writes them as they are; runTail adds the tuple's parenthesis.
  */
+export function runValues(run: RunIdentity): string {
+  return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.temporalRunId);
+}
+
+/** runValues and the closing parenthesis: how the string forms of the tuples end. */
 export function runTail(run: RunIdentity): string {
-  return ',' + stringLiteral(run.workflowId) + ',' + stringLiteral(run.temporalRunId) + ')';
+  return runValues(run) + ')';
 }
 
 /** The changed_fields column's literal: the fields as a JSON array. */
@@ -52,8 +57,8 @@ export function renderTail(c: ChangeEntry, runLiterals: string, changedFields: s
   );
 }
 
-/** renderTail without its closing parenthesis, written as bytes; `runValues` is runTail() without its parenthesis. */
-function writeTail(out: ByteSink, c: ChangeEntry, runValues: string, changedFields: string): void {
+/** renderTail without its closing parenthesis, written as bytes; `runLiterals` is runValues(run). */
+function writeTail(out: ByteSink, c: ChangeEntry, runLiterals: string, changedFields: string): void {
   out.comma().str(c.brand_code);
   out.comma().str(c.sku);
   out.ascii(c.change_type === 'INSERT' ? ",'INSERT'" : ",'UPDATE'");
@@ -64,7 +69,7 @@ function writeTail(out: ByteSink, c: ChangeEntry, runValues: string, changedFiel
   out.comma().str(c.new_data_version);
   out.comma().ascii(idLiteral(c.staging_id));
   out.comma().str(c.src_updated_at);
-  out.sql(runValues);
+  out.sql(runLiterals);
 }
 
 /** A BIGINT UNSIGNED has at most 20 digits: the most bytes a product id adds to a rendered entry. */
@@ -81,8 +86,7 @@ export const changeLogStore = {
    * (rowWriter.ts says why), the same text as renderTail's.
    */
   render(changes: readonly ChangeEntry[], run: RunIdentity): RenderedChanges {
-    const runLiterals = runTail(run);
-    const runValues = runLiterals.slice(0, -1); // the run's literals without renderTail's closing parenthesis
+    const runLiterals = runValues(run);
     const keys: string[] = new Array(changes.length);
     const ends = new Uint32Array(changes.length);
     const out = new ByteSink(64 * 1024);
@@ -96,7 +100,7 @@ export const changeLogStore = {
         lastLiteral = fieldsLiteral(lastFields);
       }
       keys[i] = c.key;
-      writeTail(out, c, runValues, lastLiteral);
+      writeTail(out, c, runLiterals, lastLiteral);
       ends[i] = out.length;
     }
     return { keys, bytes: out.view(), ends };

@@ -114,8 +114,8 @@ export const productStore = {
    * every written key. The statements go out as soon as the caller yields (they are queued on the transaction's
    * connection), so the caller can build its next statements while the server runs these.
    */
-  async upsert(trx: Knex.Transaction, writes: Iterable<ProductWrite>, ids: IdAllocation, limit = MAX_STATEMENT_BYTES): Promise<Map<string, string>> {
-    const { known, inserted, updateStatements, insertStatements } = upsertStatements(Array.isArray(writes) ? writes : [...writes], limit);
+  async upsert(trx: Knex.Transaction, writes: readonly ProductWrite[], ids: IdAllocation, limit = MAX_STATEMENT_BYTES): Promise<Map<string, string>> {
+    const { known, inserted, updateStatements, insertStatements } = upsertStatements(writes, limit);
     // Every statement's promise is joined at once: one left waiting unobserved while an earlier one fails would be
     // an unhandled rejection, which ends the worker process.
     const [, results] = await Promise.all([Promise.all(updateStatements.map((sql) => send(trx, sql))), Promise.all(insertStatements.map((sql) => send(trx, sql)))]);

@@ -6,7 +6,7 @@ import { send } from '../sql/execute';
 import { idLiteral, nullableString, stringLiteral } from '../sql/literal';
 import { fitsAlone, MAX_STATEMENT_BYTES, StatementTooLargeError } from '../sql/multiRowInsert';
 import { MultiRowWriter } from '../sql/rowWriter';
-import { RunIdentity, runTail } from './changeLogStore';
+import { RunIdentity, runTail, runValues } from './changeLogStore';
 import { REJECT_TABLE } from '../tables';
 
 export const REJECT_HEAD = `INSERT INTO ${REJECT_TABLE} (staging_id, brand_code, sku, reason_code, field, message, raw_row, src_updated_at, workflow_id, run_id) VALUES `;
@@ -163,7 +163,7 @@ export function rejectTuple(r: RejectEntry, run: RunIdentity, limit: number): st
  */
 export function rejectStatements(rejects: readonly RejectEntry[], run: RunIdentity, limit: number): Buffer[] {
   const out = new MultiRowWriter(REJECT_HEAD, REJECT_TAIL, limit, 'A reject row');
-  const runLiterals = runTail(run);
+  const runLiterals = runValues(run);
   for (const r of rejects) {
     const rawRowJson = JSON.stringify(r.raw_row);
     out.beginRow();
@@ -176,7 +176,7 @@ export function rejectStatements(rejects: readonly RejectEntry[], run: RunIdenti
       out.comma().str(r.message);
       out.comma().str(rawRowJson);
       out.comma().str(r.src_updated_at);
-      out.sql(runLiterals.slice(0, -1));
+      out.sql(runLiterals);
     } else {
       out.sql(rejectTuple(r, run, limit).slice(1, -1));
     }
@@ -185,7 +185,7 @@ export function rejectStatements(rejects: readonly RejectEntry[], run: RunIdenti
   return out.finish();
 }
 
-/** More bytes than the one-row statement of `tuple(r, r.message, rawRowJson, runLiterals)` can take. */
+/** More bytes than the one-row statement of `tuple(r, r.message, rawRowJson, runTail(run))` can take; `runLiterals` is runValues(run). */
 function rowBound(r: RejectEntry, rawRowJson: string, runLiterals: string): number {
   const chars =
     r.staging_id.length + (r.brand_code?.length ?? 0) + (r.sku?.length ?? 0) + r.reason_code.length + r.field.length +
