@@ -8,13 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { sampledBytes, SamplingHeapProfileNode } from './heapSampling';
+import { shortUrl } from './shortUrl';
 
 function frameName(n: SamplingHeapProfileNode): string {
   const { functionName, url, lineNumber } = n.callFrame;
-  const i = url.lastIndexOf('/node_modules/');
-  const d = url.lastIndexOf('/dist/');
-  const file = i >= 0 ? url.slice(i + '/node_modules/'.length) : d >= 0 ? url.slice(d + '/dist/'.length) : url || '(native)';
-  return `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+  return `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
 }
 
 function main(): void {

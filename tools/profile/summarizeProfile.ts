@@ -8,6 +8,7 @@
  * through a frame from a file containing PATH (e.g. `activities/applyBatch`), to exclude set-up work.
  */
 import { readFileSync } from 'node:fs';
+import { shortUrl } from './shortUrl';
 
 interface ProfileNode {
   id: number;
@@ -24,13 +25,6 @@ interface Profile {
   timeDeltas: number[];
 }
 
-function shortUrl(url: string): string {
-  const i = url.lastIndexOf('/node_modules/');
-  if (i >= 0) return url.slice(i + '/node_modules/'.length);
-  const d = url.lastIndexOf('/dist/');
-  if (d >= 0) return url.slice(d + 1);
-  return url.replace(/^file:\/\//, '') || '(native)';
-}
 
 function main(): void {
   const args = process.argv.slice(2);
