@@ -8,12 +8,17 @@
  * The database is mysql://root@127.0.0.1:3306/etl_memory_<rows> unless DATABASE_URL says otherwise. Staging is seeded
  * once (seed-demo --truncate, fixed seed) and kept; the sync's own tables are dropped and re-created before each
  * measurement (migrate --rollback-all), so every run does the same work: all N rows are new.
- * Prints one JSON line with the figures; --samples also writes every sample to a file.
+ * Prints one JSON line with the figures; --samples also writes every sample to a file. MariaDB's and the Temporal
+ * server's CPU over the same sync are charged per 1000 rows too (the only mariadbd and the only `temporal` process),
+ * so the worker's figure can be read against MariaDB's from the same minute (the yardstick of docs/benchmarks.md).
+ * --warm-up first runs one unmeasured sync of the same rows in the same worker, as a long-running worker has its hot
+ * path compiled.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { findOnlyProcess, meterCpu } from '../../src/bench/processCpu';
 import { cpuByThreadName, ProcessSampler, ProcSample } from './procStats';
 
 /** The checkout whose worker is measured: this one, or another (--root), e.g. a checkout of the commit before a change. */
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
       label: { type: 'string', default: '' },
       'worker-log': { type: 'string' },
       root: { type: 'string' },
+      'warm-up': { type: 'boolean', default: false },
     },
   });
   if (values.root) ROOT = values.root;
@@ -94,13 +100,20 @@ async function main(): Promise<void> {
     await waitForLine(worker, READY_LINE, 120_000);
     const ready = sampler.sample() as ProcSample;
     const startMs = ready.at - startedAt;
+    if (values['warm-up']) {
+      await runCli(['sync', '--workflow-id', `memory-warm-up-${process.pid}`, '--batch-size', values['batch-size']], env);
+      await runCli(['migrate', '--rollback-all', '--yes'], env);
+      await runCli(['migrate'], env);
+    }
     // Settle a moment: what a worker holds while it waits for work.
     await new Promise((r) => setTimeout(r, 2000));
     const idle = sampler.sample() as ProcSample;
     const threadsIdle = cpuByThreadName(worker.child.pid as number);
+    const stopMeter = meterCpu({ mariadb: findOnlyProcess(['mariadbd', 'mysqld']), temporal: findOnlyProcess(['temporal']) });
     const syncStart = Date.now();
     const syncOut = await runCli(['sync', '--workflow-id', `memory-${process.pid}`, '--batch-size', values['batch-size']], env);
     const syncMs = Date.now() - syncStart;
+    const others = stopMeter();
     const done = sampler.sample() as ProcSample;
     const threadsDone = cpuByThreadName(worker.child.pid as number);
     await new Promise((r) => setTimeout(r, 3000));
@@ -112,6 +125,7 @@ async function main(): Promise<void> {
       rows,
       batchSize: Number(values['batch-size']),
       nodeFlags: values['node-flags'],
+      warmUp: values['warm-up'],
       workerStartMs: startMs,
       rssAtStartMb: round(idle.rssMb),
       peakRssMb: round(Math.max(...sampler.samples.map((s) => s.hwmMb))),
@@ -121,6 +135,9 @@ async function main(): Promise<void> {
       rowsPerSec: Math.round(rows / (syncMs / 1000)),
       workerCpuSec: round(done.cpuSec - idle.cpuSec, 2),
       workerCpuMsPer1000Rows: round((done.cpuSec - idle.cpuSec) * 1000 / (rows / 1000)),
+      mariadbCpuMsPer1000Rows: others.mariadb === undefined ? null : round(others.mariadb / (rows / 1000)),
+      temporalCpuMsPer1000Rows: others.temporal === undefined ? null : round(others.temporal / (rows / 1000)),
+      workerDividedByMariadb: others.mariadb ? round((done.cpuSec - idle.cpuSec) * 1000 / others.mariadb, 2) : null,
       workerCpuMsPer1000RowsByThread: Object.fromEntries(
         [...threadsDone]
           .map(([name, sec]): [string, number] => [name, round((sec - (threadsIdle.get(name) ?? 0)) * 1000 / (rows / 1000))])
