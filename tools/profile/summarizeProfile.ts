@@ -8,23 +8,8 @@
  * through a frame from a file containing PATH (e.g. `activities/applyBatch`), to exclude set-up work.
  */
 import { readFileSync } from 'node:fs';
+import { frameLabel, indexProfile, Profile, ProfileNode, sampleMicros, underFilter } from './cpuProfile';
 import { shortUrl } from './shortUrl';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
-}
-
-interface Profile {
-  nodes: ProfileNode[];
-  startTime: number;
-  endTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
-
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -33,25 +18,13 @@ function main(): void {
   const top = args.includes('--top') ? Number(args[args.indexOf('--top') + 1]) : 40;
   const under = args.includes('--under') ? args[args.indexOf('--under') + 1] : undefined;
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const inScope = new Map<number, boolean>();
-  const scoped = (id: number): boolean => {
-    if (!under) return true;
-    const known = inScope.get(id);
-    if (known !== undefined) return known;
-    const n = byId.get(id) as ProfileNode;
-    const up = parent.get(id);
-    const result = n.callFrame.url.includes(under) || (up !== undefined && scoped(up));
-    inScope.set(id, result);
-    return result;
-  };
-  // Time per sample: the delta to the next sample is the time the sampled frame was on top.
+  const index = indexProfile(p);
+  const { byId, parent } = index;
+  const scoped = underFilter(index, under);
   const selfUs = new Map<number, number>();
   let total = 0;
   for (let i = 0; i < p.samples.length; i++) {
-    const dt = p.timeDeltas[i + 1] ?? 0;
+    const dt = sampleMicros(p, i);
     const id = p.samples[i];
     if (!scoped(id)) continue;
     selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
@@ -62,7 +35,7 @@ function main(): void {
   for (const [id, us] of selfUs) {
     const n = byId.get(id) as ProfileNode;
     const f = shortUrl(n.callFrame.url);
-    const name = `${n.callFrame.functionName || '(anonymous)'} ${f}:${n.callFrame.lineNumber + 1}`;
+    const name = frameLabel(n);
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
     byFile.set(f, (byFile.get(f) ?? 0) + us);
   }
@@ -79,7 +52,7 @@ function main(): void {
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const n = byId.get(at) as ProfileNode;
       if (!n.callFrame.url) continue;
-      const name = `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+      const name = frameLabel(n);
       if (seen.has(name)) continue;
       seen.add(name);
       inclusive.set(name, (inclusive.get(name) ?? 0) + us);
