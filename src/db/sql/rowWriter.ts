@@ -62,20 +62,14 @@ export class ByteSink {
    */
   str(s: string): this {
     // Most values hold none of the three: three native searches (memchr on one-byte strings) find that at a small
-    // fraction of the cost of the counting loop below, which was the batch's costliest function (docs/benchmarks.md,
-    // 2026-12-06).
-    if (s.indexOf('\\') === -1 && s.indexOf("'") === -1 && s.indexOf('\0') === -1) {
-      this.ensure(s.length * 3 + 2);
-      const buf = this.buf;
-      buf[this.at++] = QUOTE;
-      this.at += buf.write(s, this.at, 'utf8');
-      buf[this.at++] = QUOTE;
-      return this;
-    }
+    // fraction of the cost of the counting loop, which was the batch's costliest function (docs/benchmarks.md,
+    // 2026-12-06); the loop runs only for values that hold one.
     let specials = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 0x5c || c === 0x27 || c === 0) specials++;
+    if (s.indexOf('\\') !== -1 || s.indexOf("'") !== -1 || s.indexOf('\0') !== -1) {
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 0x5c || c === 0x27 || c === 0) specials++;
+      }
     }
     // UTF-8 takes at most 3 bytes per UTF-16 unit; each special takes one more.
     this.ensure(s.length * 3 + specials + 2);
