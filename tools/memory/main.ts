@@ -48,6 +48,12 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return c.out();
 }
 
+/** The sync's own tables dropped and made again (staging is the DBA's and stays): the next sync finds every row new. */
+async function freshSyncTables(env: NodeJS.ProcessEnv): Promise<void> {
+  await runCli(['migrate', '--rollback-all', '--yes'], env);
+  await runCli(['migrate'], env);
+}
+
 async function waitForLine(c: Cli, line: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   let ended = false;
@@ -88,8 +94,7 @@ async function main(): Promise<void> {
   // Staging once per row count; the sync's own tables afresh each time, so every measurement syncs N new rows.
   const staged = await runCli(['migrate'], env).then(() => stagingCount(env));
   if (values.reseed || staged !== rows) await runCli(['seed-demo', '--rows', String(rows), '--truncate', '--seed', '42'], env);
-  await runCli(['migrate', '--rollback-all', '--yes'], env);
-  await runCli(['migrate'], env);
+  await freshSyncTables(env);
 
   const probeFile = values.probe ? join(ROOT, '.tmp', `memory-probe-${process.pid}.jsonl`) : undefined;
   const nodeFlags = [...values['node-flags'].split(' ').filter(Boolean), ...(probeFile ? ['--require', join(__dirname, 'probe.js')] : [])];
@@ -102,8 +107,7 @@ async function main(): Promise<void> {
     const startMs = ready.at - startedAt;
     if (values['warm-up']) {
       await runCli(['sync', '--workflow-id', `memory-warm-up-${process.pid}`, '--batch-size', values['batch-size']], env);
-      await runCli(['migrate', '--rollback-all', '--yes'], env);
-      await runCli(['migrate'], env);
+      await freshSyncTables(env);
     }
     // Settle a moment: what a worker holds while it waits for work.
     await new Promise((r) => setTimeout(r, 2000));
